@@ -1,0 +1,253 @@
+"""Officials and their mailboxes, and the agencies' own mailboxes."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..text import clean, nfc, search_key
+from ..validators import (
+    GOVERNMENT_DOMAIN_SUFFIX,
+    is_government_address,
+    validate_mailbox_address,
+)
+from .agency import Agency
+
+
+class AddressField(models.CharField):
+    """An e-mail address, kept and compared in lower-case NFC: `STT@LongAn.gov.vn` is
+    `stt@longan.gov.vn` for forms, lookups, uniqueness checks and the database alike."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return nfc(value).strip().lower() if value else value
+
+    def get_prep_value(self, value):
+        return self.to_python(super().get_prep_value(value))
+
+    def pre_save(self, model_instance, add):
+        value = self.to_python(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class OfficialQuerySet(models.QuerySet):
+    def public(self):
+        """Competent officials still in post, of a public agency: the people we publish."""
+        return self.filter(
+            published=True, is_active=True, agency__published=True, agency__is_active=True
+        )
+
+
+class Official(models.Model):
+    """A cán bộ, công chức, viên chức holding a position in an agency."""
+
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="officials", verbose_name=_("agency or unit")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    published = models.BooleanField(
+        _("competent (published)"),
+        default=False,
+        help_text=_("Competent officials are listed on the public pages with their address."),
+    )
+    is_active = models.BooleanField(
+        _("in post"), default=True, help_text=_("Untick when the official has left the agency.")
+    )
+    search_key = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_key"])
+
+    objects = OfficialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency", "full_name"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        indexes = [models.Index(fields=["agency", "full_name"], name="official_agency_name_idx")]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.position})" if self.position else self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = clean(self.full_name)
+        self.position = clean(self.position)
+        self.search_key = search_key(self.full_name, self.position)
+        super().save(*args, **kwargs)
+        for mailbox in self.mailboxes.exclude(agency=self.agency_id):
+            mailbox.agency = self.agency  # a personal mailbox follows its owner's moves
+            mailbox.save()
+        self.mailboxes.refresh_search_keys()
+
+
+class MailboxQuerySet(models.QuerySet):
+    def public(self):
+        """The one door to what citizens may see: active, published mailboxes of public
+        agencies, and for a personal mailbox a competent official still in post."""
+        return self.filter(
+            Q(official__isnull=True) | Q(official__published=True, official__is_active=True),
+            status=Mailbox.Status.ACTIVE,
+            published=True,
+            agency__published=True,
+            agency__is_active=True,
+        )
+
+    def refresh_search_keys(self, batch_size=1000):
+        """Recompute the stored search keys, e.g. after an agency was renamed or moved."""
+        mailboxes = list(self.select_related("agency__province", "official"))
+        lineage = Agency.objects.in_bulk(
+            {pk for mailbox in mailboxes for pk in mailbox.agency.ancestor_ids}
+        )
+        for mailbox in mailboxes:
+            ancestors = [lineage[pk] for pk in mailbox.agency.ancestor_ids if pk in lineage]
+            mailbox.search_key = mailbox.build_search_key(ancestors)
+        Mailbox.objects.bulk_update(mailboxes, ["search_key"], batch_size=batch_size)
+
+
+class Mailbox(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("agency mailbox")
+        PERSONAL = "personal", _("personal mailbox")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        RETIRED = "retired", _("retired")
+
+    address = AddressField(
+        _("address"),
+        max_length=254,
+        unique=True,
+        validators=[validate_mailbox_address],
+        help_text=_("Stored in lower case; unique whatever the case, retired addresses included."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.AGENCY)
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="mailboxes", verbose_name=_("agency or unit")
+    )
+    official = models.ForeignKey(
+        Official,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mailboxes",
+        verbose_name=_("official"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    published = models.BooleanField(_("published"), default=True)
+    is_temporary = models.BooleanField(
+        _("temporary non-government address"),
+        default=False,
+        help_text=_(
+            "Directive 34/2008/CT-TTg allows an address outside .gov.vn only for a while, "
+            "where there is no infrastructure yet."
+        ),
+    )
+    temporary_reason = models.CharField(
+        _("reason for the temporary address"), max_length=255, blank=True
+    )
+    activated_on = models.DateField(_("active since"), null=True, blank=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    search_key = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_key"])
+
+    objects = MailboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "address"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(address=Lower("address")), name="mailbox_address_lower_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="personal", official__isnull=False)
+                | Q(kind="agency", official__isnull=True),
+                name="mailbox_owner_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(address__endswith=GOVERNMENT_DOMAIN_SUFFIX) | Q(is_temporary=True),
+                name="mailbox_gov_domain_unless_temporary",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_temporary=False) | ~Q(temporary_reason=""),
+                name="mailbox_temporary_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(retired_on__isnull=False),
+                name="mailbox_retired_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.temporary_reason = clean(self.temporary_reason)
+        ancestors = list(self.agency.ancestors()) if self.agency.ancestor_ids else []
+        self.search_key = self.build_search_key(ancestors)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.agency.get_absolute_url()
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.PERSONAL and not self.official_id:
+            errors["official"] = ValidationError(
+                _("A personal mailbox belongs to an official."), code="personal_needs_official"
+            )
+        if self.kind == self.Kind.AGENCY and self.official_id:
+            errors["official"] = ValidationError(
+                _("An agency mailbox belongs to the agency, not to an official."),
+                code="agency_has_official",
+            )
+        if self.official_id and self.agency_id and self.official.agency_id != self.agency_id:
+            errors["agency"] = ValidationError(
+                _("A personal mailbox belongs to the agency where its official works."),
+                code="agency_mismatch",
+            )
+        if self.address and not is_government_address(self.address) and not self.is_temporary:
+            errors["address"] = ValidationError(
+                _(
+                    "Official addresses end in .gov.vn; mark the address as temporary and give "
+                    "the reason if there is no government mail system yet."
+                ),
+                code="not_government_domain",
+            )
+        if self.is_temporary and not self.temporary_reason.strip():
+            errors["temporary_reason"] = ValidationError(
+                _("Give the reason for a temporary non-government address."),
+                code="temporary_without_reason",
+            )
+        if self.status == self.Status.RETIRED and not self.retired_on:
+            errors["retired_on"] = ValidationError(
+                _("Give the date the mailbox was retired."), code="retired_without_date"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def owner_name(self):
+        return self.official.full_name if self.official_id else self.agency.name
+
+    def build_search_key(self, ancestors):
+        """Words a citizen may type to find this mailbox: address, owner, position, the
+        agency and the agencies above it, the province."""
+        official = self.official if self.official_id else None
+        return search_key(
+            self.address,
+            official and official.full_name,
+            official and official.position,
+            self.agency.name,
+            *(ancestor.name for ancestor in ancestors),
+            self.agency.province.name,
+        )

@@ -1,0 +1,41 @@
+"""Shapes that identifiers must have, checked by forms, imports and the admin alike."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+AGENCY_CODE_MAX_LENGTH = 35
+AGENCY_CODE = re.compile(r"[0-9A-Z]+(\.[0-9A-Z]+)*")
+
+# Official mailboxes are plain ASCII: letters, digits and . _ - + in the local part.
+MAILBOX_ADDRESS = re.compile(
+    r"[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}"
+)
+GOVERNMENT_DOMAIN_SUFFIX = ".gov.vn"
+
+
+def validate_agency_code(value):
+    """Electronic identifier (Decision 20/2020/QĐ-TTg): groups of 0-9A-Z joined by dots."""
+    if len(value) > AGENCY_CODE_MAX_LENGTH or not AGENCY_CODE.fullmatch(value):
+        raise ValidationError(
+            _(
+                "“%(value)s” is not an electronic identifier: use at most 35 characters, "
+                "groups of digits and capital letters separated by dots, e.g. 000.00.31.H56."
+            ),
+            code="invalid_agency_code",
+            params={"value": value},
+        )
+
+
+def validate_mailbox_address(value):
+    if not MAILBOX_ADDRESS.fullmatch(value) or ".." in value or len(value) > 254:
+        raise ValidationError(
+            _("“%(value)s” is not a valid e-mail address."),
+            code="invalid_address",
+            params={"value": value},
+        )
+
+
+def is_government_address(address):
+    return address.endswith(GOVERNMENT_DOMAIN_SUFFIX)
