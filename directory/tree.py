@@ -1,5 +1,6 @@
 """Arranging a flat list of agencies as the tree a citizen browses."""
 
+from agencies.models import Agency
 from agencies.text import fold
 
 
@@ -15,3 +16,11 @@ def agency_tree(agencies):
         parent = by_id.get(agency.parent_id)
         (parent.units if parent else roots).append(agency)
     return roots
+
+
+def group_by_kind(agencies):
+    """[(kind label, agencies of that kind)], in the order of `Agency.Kind`, none empty."""
+    groups = {kind: [] for kind in Agency.Kind}
+    for agency in agencies:
+        groups[agency.kind].append(agency)
+    return [(kind.label, members) for kind, members in groups.items() if members]

@@ -7,7 +7,7 @@ from agencies.models import Agency, Province
 
 from .forms import SearchForm
 from .search import search_mailboxes, with_agency_paths
-from .tree import agency_tree
+from .tree import agency_tree, group_by_kind
 
 PROVINCE_PAGE_DEPTH = 1  # deeper units are listed on their parent's own page
 
@@ -39,7 +39,7 @@ def province_detail(request, slug):
         "directory/province.html",
         {
             "province": province,
-            "agencies": agency_tree(agencies),
+            "groups": group_by_kind(agency_tree(agencies)),
             "search_form": SearchForm(initial={"province": province.slug}),
         },
     )

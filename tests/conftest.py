@@ -18,7 +18,10 @@ def department(tay_ninh):
     """Sở Thông tin và Truyền thông tỉnh Long An, now in Tây Ninh, with its mailbox and a
     published official."""
     agency = make_agency(
-        tay_ninh, "Sở Thông tin và Truyền thông tỉnh Long An", code="000.31.00.H37"
+        tay_ninh,
+        "Sở Thông tin và Truyền thông tỉnh Long An",
+        code="000.31.00.H37",
+        kind="department",
     )
     make_mailbox(agency, "stt@longan.gov.vn")
     director = make_official(agency, "Hoàng Văn Ví Dụ", "Giám đốc")

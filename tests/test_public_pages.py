@@ -85,6 +85,14 @@ class TestProvincePage:
         assert f'href="{unit.get_absolute_url()}"' in html
         assert html.index(department.name) < html.index(unit.name)
 
+    def test_groups_top_level_agencies_by_kind(self, client, department, tay_ninh):
+        make_agency(tay_ninh, "Ủy ban nhân dân xã Mỹ An", kind="commune_committee")
+        html = client.get("/tinh/tay-ninh/").content.decode()
+        departments = html.index("<h3>Sở, ban, ngành</h3>")
+        communes = html.index("<h3>Ủy ban nhân dân xã, phường, đặc khu</h3>")
+        assert departments < html.index(department.name) < communes
+        assert communes < html.index("Ủy ban nhân dân xã Mỹ An")
+
     def test_hides_unpublished_agencies(self, client, department, tay_ninh):
         make_agency(tay_ninh, "Ban Bí mật Nội bộ", published=False)
         assert "Ban Bí mật Nội bộ" not in client.get("/tinh/tay-ninh/").content.decode()
