@@ -178,3 +178,10 @@ LOGGING = {
 # The directory's own settings.
 DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 20)
 DIRECTORY_API_MAX_PAGE_SIZE = env_int("DIRECTORY_API_MAX_PAGE_SIZE", 50)
+
+# Address lists uploaded as CSV or XLSX.
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+
+# A retired address is not given to a different person for this many months.
+MAILBOX_QUARANTINE_MONTHS = env_int("MAILBOX_QUARANTINE_MONTHS", 12)
