@@ -1,7 +1,9 @@
 """Shapes that identifiers must have, checked by forms, imports and the admin alike."""
 
+import os
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +41,28 @@ def validate_mailbox_address(value):
 
 def is_government_address(address):
     return address.endswith(GOVERNMENT_DOMAIN_SUFFIX)
+
+
+LETTER_SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+LETTER_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg"}
+
+
+def validate_letter_scan(file):
+    """A scan of a letter: PDF, PNG or JPEG by its content, not only its name; not too big."""
+    if file.size > settings.LETTER_SCAN_MAX_BYTES:
+        raise ValidationError(
+            _("The scan is %(size)s MB; the limit is %(limit)s MB."),
+            code="scan_too_large",
+            params={
+                "size": round(file.size / 1_048_576, 1),
+                "limit": round(settings.LETTER_SCAN_MAX_BYTES / 1_048_576, 1),
+            },
+        )
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    extension = os.path.splitext(file.name)[1].lower()
+    if extension not in LETTER_EXTENSIONS or not any(map(head.startswith, LETTER_SIGNATURES)):
+        raise ValidationError(
+            _("Attach the letter as a PDF, PNG or JPEG file."), code="scan_wrong_type"
+        )

@@ -185,3 +185,21 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 
 # A retired address is not given to a different person for this many months.
 MAILBOX_QUARANTINE_MONTHS = env_int("MAILBOX_QUARANTINE_MONTHS", 12)
+
+# Scans of agencies' letters: stored outside any public URL.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+LETTER_SCAN_MAX_BYTES = env_int("LETTER_SCAN_MAX_BYTES", 5 * 1024 * 1024)
+
+# E-mail: printed on the console unless an SMTP server is configured.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "danhba@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -5,7 +5,9 @@ from .factories import make_agency, make_mailbox, make_official, make_province
 
 @pytest.fixture
 def tay_ninh(db):
-    return make_province("80", "Tây Ninh", "tayninh.gov.vn")
+    province = make_province("80", "Tây Ninh", "tayninh.gov.vn")
+    province.domains.create(name="longan.gov.vn", note="Long An trước 01/7/2025")
+    return province
 
 
 @pytest.fixture

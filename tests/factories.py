@@ -1,7 +1,13 @@
 """Small builders for test data: explicit, no magic, one line per record in a test."""
 
-from agencies.models import Agency, Mailbox, MailDomain, Official, Province
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from agencies.models import Agency, Mailbox, MailboxRequest, MailDomain, Official, Province, Role
 from agencies.text import vietnamese_slug
+
+User = get_user_model()
 
 
 def make_province(code="80", name="Tây Ninh", domain="tayninh.gov.vn"):
@@ -35,3 +41,20 @@ def make_mailbox(agency, address, official=None, **fields):
     return Mailbox.objects.create(
         agency=agency, official=official, address=address, kind=kind, **fields
     )
+
+
+def make_staff(username, kind, province=None, agency=None):
+    """A staff user holding one directory role (see agencies.models.Role)."""
+    user = User.objects.create_user(username, f"{username}@example.gov.vn", "a-long-password")
+    Role.objects.create(user=user, kind=kind, province=province, agency=agency)
+    return User.objects.get(pk=user.pk)  # fresh: no cached permissions or roles
+
+
+def file_request(agency, by, kind="new", **fields):
+    """A request as a focal officer files it, with a letter reference."""
+    fields.setdefault("letter_number", "12/UBND-VP")
+    fields.setdefault("letter_date", datetime.date(2026, 11, 20))
+    request = MailboxRequest(kind=kind, agency=agency, requested_by=by, **fields)
+    request.full_clean()
+    request.save()
+    return request

@@ -1,6 +1,7 @@
 """Settings for the test suite: production settings, with what tests need on top."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-that-is-long-enough-to-look-real-0123")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -12,3 +13,4 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="danhba-private-"))  # noqa: F405

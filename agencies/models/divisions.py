@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import NamingPattern
+
 
 class Province(models.Model):
     class DivisionType(models.TextChoices):
@@ -17,6 +19,13 @@ class Province(models.Model):
     full_name = models.CharField(_("full name"), max_length=120)
     division_type = models.CharField(_("type"), max_length=30, choices=DivisionType.choices)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    naming_pattern = models.CharField(
+        _("naming pattern"),
+        max_length=30,
+        choices=NamingPattern.choices,
+        default=NamingPattern.GIVEN_INITIALS,
+        help_text=_("How new personal addresses are proposed from an official's name."),
+    )
     history = HistoricalRecords()
 
     class Meta:

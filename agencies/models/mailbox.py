@@ -1,9 +1,13 @@
 """Officials and their mailboxes, and the agencies' own mailboxes."""
 
+from calendar import monthrange
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +18,27 @@ from ..validators import (
     validate_mailbox_address,
 )
 from .agency import Agency
+
+
+def quarantine_start(today=None):
+    """Addresses retired after this day are still held for their former owner."""
+    today = today or timezone.localdate()
+    months_back = today.year * 12 + today.month - 1 - settings.MAILBOX_QUARANTINE_MONTHS
+    year, month = divmod(months_back, 12)
+    return today.replace(
+        year=year, month=month + 1, day=min(today.day, monthrange(year, month + 1)[1])
+    )
+
+
+class UnavailableAddresses:
+    """`address in UnavailableAddresses(...)` asks the database whether the address is
+    taken or quarantined for this owner: the `unavailable` argument of `propose()`."""
+
+    def __init__(self, official=None, agency=None):
+        self.official, self.agency = official, agency
+
+    def __contains__(self, address):
+        return Mailbox.objects.blocking(address, self.official, self.agency).exists()
 
 
 class AddressField(models.CharField):
@@ -94,6 +119,20 @@ class MailboxQuerySet(models.QuerySet):
             published=True,
             agency__published=True,
             agency__is_active=True,
+        )
+
+    def blocking(self, address, official=None, agency=None):
+        """The mailboxes that stop `address` from going to a new owner: an active one, or
+        one retired within the quarantine from somebody else. The owner is `official` for a
+        personal mailbox (None for a person not yet in the directory), else `agency`."""
+        if official is not None:
+            same_owner = Q(official=official)
+        elif agency is not None:
+            same_owner = Q(official__isnull=True, agency=agency)
+        else:
+            same_owner = Q(pk__in=[])
+        return self.filter(address=address).filter(
+            Q(status=Mailbox.Status.ACTIVE) | (Q(retired_on__gt=quarantine_start()) & ~same_owner)
         )
 
     def refresh_search_keys(self, batch_size=1000):

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agency, Commune, Mailbox, MailDomain, Official, Province
-from .text import search_words
+from .. import scope
+from ..models import Agency, Commune, Mailbox, MailDomain, Official, Province
+from ..text import search_words
+from .scoping import HistoryAdmin, ScopedAdminMixin
 
 
 class FoldedSearchMixin:
@@ -24,13 +25,22 @@ class MailDomainInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "division_type", "domain_list"]
+class ProvinceAdmin(HistoryAdmin):
+    list_display = ["code", "name", "division_type", "naming_pattern", "domain_list"]
+    fields = ["code", "name", "full_name", "division_type", "slug", "naming_pattern"]
+    readonly_fields = ["code", "name", "full_name", "division_type", "slug"]
     search_fields = ["name", "slug", "code"]
     inlines = [MailDomainInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("domains")
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or scope.provinces_for(request.user).contains(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("mail domains"))
     def domain_list(self, province):
@@ -39,14 +49,26 @@ class ProvinceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
+    """Reference data from the vietnam-provinces package: read only."""
+
     list_display = ["code", "name", "division_type", "province"]
     list_filter = ["division_type", "province"]
     search_fields = ["name", "code"]
     list_select_related = ["province"]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Agency)
-class AgencyAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class AgencyAdmin(ScopedAdminMixin, FoldedSearchMixin, HistoryAdmin):
+    scope_prefix = ""
     list_display = ["tree_name", "code", "kind", "province", "published", "is_active"]
     list_filter = ["province", "kind", "published", "is_active"]
     list_select_related = ["province"]
@@ -64,7 +86,7 @@ class AgencyAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class OfficialAdmin(ScopedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = ["full_name", "position", "agency", "published", "is_active"]
     list_filter = ["published", "is_active", "agency__province"]
     list_select_related = ["agency"]
@@ -72,7 +94,7 @@ class OfficialAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class MailboxAdmin(ScopedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = [
         "address",
         "kind",
