@@ -56,6 +56,8 @@ class MailboxRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            return  # a filed request is shown read-only: nothing to propose
         self.fields["agency"].required = False  # taken from the mailbox for a change or retire
         self.fields["address"].help_text = _(
             "Leave empty and save: the form comes back with short addresses made from the "

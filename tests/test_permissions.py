@@ -128,6 +128,26 @@ class TestOpeningByUrl:
         assert response.status_code == 403
         assert not Mailbox.objects.filter(address="hijack@tayninh.gov.vn").exists()
 
+    def test_it_staff_open_a_request_of_their_province_with_its_decision_buttons(
+        self, client, world
+    ):
+        as_user(client, world, "it_tn")
+        request = world["requests"]["a"]
+        response = client.get(reverse("admin:agencies_mailboxrequest_change", args=[request.pk]))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'value="approve"' in html and 'value="reject"' in html
+        assert "tannm@longan.gov.vn" in html
+
+    def test_the_requester_sees_the_request_without_decision_buttons(self, client, world):
+        as_user(client, world, "focal_a")
+        request = world["requests"]["a"]
+        html = client.get(
+            reverse("admin:agencies_mailboxrequest_change", args=[request.pk])
+        ).content.decode()
+        assert 'value="approve"' not in html
+        assert 'value="cancel"' in html
+
     def test_another_provinces_request_cannot_be_opened(self, client, world):
         as_user(client, world, "it_tn")
         other = world["requests"]["g"]

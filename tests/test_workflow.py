@@ -298,3 +298,8 @@ class TestNotificationsAndHistory:
         records = request.history.order_by("history_date")
         assert [record.status for record in records] == ["submitted", "approved", "done"]
         assert [record.history_user for record in records][1:] == [it_staff, it_staff]
+        mailbox_record = request.mailbox.history.get()
+        assert mailbox_record.history_user == it_staff
+        assert (
+            mailbox_record.history_change_reason == f"Đề nghị số {request.pk}, văn bản 12/UBND-VP"
+        )

@@ -257,7 +257,7 @@ class MailboxRequest(models.Model):
                 )
             if status != self.Status.CANCELLED:
                 request.check_decider(by)
-            request.status = status
+            request.status, request.actor = status, by
             change(request)
             request._change_reason, request._history_user = status.label, by
             request.save()
@@ -295,6 +295,15 @@ class MailboxRequest(models.Model):
 
     # The effects on the directory, applied when a request is done.
 
+    def record(self, obj):
+        """Stamp `obj`'s next history row with who did it and which request it serves."""
+        obj._history_user = self.actor
+        obj._change_reason = _("Request no. %(number)s, letter %(letter)s") % {
+            "number": self.pk,
+            "letter": self.letter_number,
+        }
+        return obj
+
     def apply_new(self):
         self.check_address_is_free()
         official = self.official
@@ -302,7 +311,7 @@ class MailboxRequest(models.Model):
             official = official or Official(agency=self.agency, full_name=self.full_name)
             official.position = self.position or official.position
             official.published, official.is_active = bool(self.published), True
-            official.save()
+            self.record(official).save()
         mailbox = Mailbox.objects.filter(address=self.address).first() or Mailbox(
             address=self.address
         )
@@ -310,7 +319,7 @@ class MailboxRequest(models.Model):
         mailbox.status, mailbox.retired_on = Mailbox.Status.ACTIVE, None
         mailbox.published = bool(self.published) or mailbox.kind == Mailbox.Kind.AGENCY
         mailbox.activated_on = timezone.localdate()
-        mailbox.save()
+        self.record(mailbox).save()
         self.mailbox = mailbox
 
     def apply_change(self):
@@ -321,19 +330,19 @@ class MailboxRequest(models.Model):
             official.agency = self.new_agency or official.agency
             if self.published is not None:
                 official.published = self.published
-            official.save()
+            self.record(official).save()
             mailbox.refresh_from_db()
         elif self.new_agency_id:
             mailbox.agency = self.new_agency
         if self.published is not None:
             mailbox.published = self.published
-        mailbox.save()
+        self.record(mailbox).save()
 
     def apply_retire(self):
         mailbox = self.mailbox
         mailbox.status, mailbox.retired_on = Mailbox.Status.RETIRED, timezone.localdate()
-        mailbox.save()
+        self.record(mailbox).save()
         official = mailbox.official
         if official and not official.mailboxes.filter(status=Mailbox.Status.ACTIVE).exists():
             official.is_active = False
-            official.save()
+            self.record(official).save()

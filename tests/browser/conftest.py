@@ -18,9 +18,12 @@ CHROMIUM_FLAGS = [
 
 
 def pytest_collection_modifyitems(items):
+    """Browser tests need a live server, so committed data; serialized rollback restores the
+    data migrations wrote (the role groups) after each one."""
     for item in items:
         if "tests/browser/" in item.nodeid:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 def missing(reason):
