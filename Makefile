@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_divisions
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --with-staff
 	$(MANAGE) runserver 127.0.0.1:8000
 
 ## test: the whole suite but the browser tests (SQLite, or DATABASE_URL when set)

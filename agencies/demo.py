@@ -7,9 +7,10 @@ and name, mailboxes by address; running it twice changes nothing.
 import datetime
 import json
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Agency, Commune, Mailbox, Official, Province
+from .models import Agency, Commune, Mailbox, Official, Province, Role
 
 
 @transaction.atomic
@@ -70,3 +71,31 @@ def load_official(agency, entry):
             "retired_on": datetime.date.fromisoformat(retired_on) if retired_on else None,
         },
     )
+
+
+DEMO_PASSWORD = "thu-nghiem-2026"
+DEMO_STAFF = [
+    ("quantri", Role.Kind.NATIONAL, None, None),
+    ("tinhoc.tayninh", Role.Kind.PROVINCE_IT, "80", None),
+    ("daumoi.sotttt", Role.Kind.FOCAL, None, "000.31.00.H37"),
+]
+
+
+@transaction.atomic
+def load_demo_staff():
+    """Demo accounts, one per role, all with DEMO_PASSWORD: for a development machine only."""
+    User = get_user_model()
+    for username, kind, province_code, agency_code in DEMO_STAFF:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.gov.vn"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            Role.objects.create(
+                user=user,
+                kind=kind,
+                province=Province.objects.get(code=province_code) if province_code else None,
+                agency=Agency.objects.get(code=agency_code) if agency_code else None,
+            )
+    return [username for username, *_ in DEMO_STAFF]
