@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import scope
+from .exporting import restore_formula
 from .models import Agency, Mailbox, Official, Province
 from .signals import directory_changed
 from .text import clean, fold, nfc, search_key, vietnamese_slug
@@ -170,7 +173,7 @@ class DirectoryImport:
                     value=values.get("province", ""),
                 )
                 continue
-            name = clean(values.get("agency_name", ""))
+            name = restore_formula(clean(values.get("agency_name", "")))
             if not name:
                 self.error(row.number, "agency_name", _("The agency's name is missing."))
                 continue
@@ -282,7 +285,7 @@ class DirectoryImport:
             return
         if (agency.name, agency.parent_id) != (entry.name, parent and parent.pk):
             agency.name, agency.parent = entry.name, parent
-            agency._history_user, agency._change_reason = self.user, _("Address list import")
+            agency._history_user, agency._change_reason = self.user, change_reason()
             agency.save()
             self.result.agencies_updated += 1
 
@@ -338,7 +341,7 @@ class DirectoryImport:
                 Agency,
                 batch_size=500,
                 default_user=self.user,
-                default_change_reason=_("Address list import"),
+                default_change_reason=change_reason(),
             )
         self.result.agencies_created += len(agencies)
 
@@ -386,7 +389,7 @@ class DirectoryImport:
             )
             return None
         seen[address] = row.number
-        name = clean(values.get("full_name", ""))
+        name = restore_formula(clean(values.get("full_name", "")))
         kind = (
             KINDS.get(fold(values.get("kind", "")).strip())
             if values.get("kind")
@@ -418,7 +421,7 @@ class DirectoryImport:
         published = published in YES if published else kind == Mailbox.Kind.AGENCY
         if agency is None:
             return None  # its agency row was refused in the first pass
-        position = clean(values.get("position", ""))
+        position = restore_formula(clean(values.get("position", "")))
         return Entry(row.number, agency, kind, address, name, position, published)
 
     def write(self, entries, lineage):
@@ -519,7 +522,7 @@ class DirectoryImport:
                 model,
                 batch_size=500,
                 default_user=self.user,
-                default_change_reason=_("Address list import"),
+                default_change_reason=change_reason(),
             )
 
     def save_changed(self, objs, model, fields):
@@ -534,8 +537,14 @@ class DirectoryImport:
             batch_size=500,
             update=True,
             default_user=self.user,
-            default_change_reason=_("Address list import"),
+            default_change_reason=change_reason(),
         )
+
+
+def change_reason():
+    """What the history of imported rows says, in the site's language whoever imports."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Address list import")
 
 
 class ProvinceLookup:

@@ -26,4 +26,32 @@ ADMIN_STRINGS = [
     gettext_noop("Created"),
     gettext_noop("Changed"),
     gettext_noop("Deleted"),
+    # django-import-export has no Vietnamese.
+    gettext_noop("Import"),
+    gettext_noop("File to import"),
+    gettext_noop("Format"),
+    gettext_noop("Submit"),
+    gettext_noop("This importer will import the following fields: "),
+    gettext_noop(
+        "Below is a preview of data to be imported. If you are satisfied with the results, "
+        "click 'Confirm import'"
+    ),
+    gettext_noop("Confirm import"),
+    gettext_noop("Errors"),
+    gettext_noop("Line number"),
+    gettext_noop("Some rows failed to validate"),
+    gettext_noop(
+        "Please correct these errors in your data where possible, then reupload it using the "
+        "form above."
+    ),
+    gettext_noop("Non field specific"),
+    gettext_noop("Preview"),
+    gettext_noop("Row"),
+    gettext_noop("New"),
+    gettext_noop("Skipped"),
+    gettext_noop("Update"),
+    gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
+    gettext_noop(
+        "No valid data to import. Ensure your file has the correct headers or data for import."
+    ),
 ]

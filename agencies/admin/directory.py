@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import scope
 from ..models import Agency, Commune, Mailbox, MailDomain, Official, Province
 from ..text import search_words
+from .address_lists import AddressListAdminMixin
 from .scoping import HistoryAdmin, ScopedAdminMixin
 
 
@@ -94,7 +95,7 @@ class OfficialAdmin(ScopedAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(ScopedAdminMixin, FoldedSearchMixin, HistoryAdmin):
+class MailboxAdmin(AddressListAdminMixin, ScopedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = [
         "address",
         "kind",

@@ -203,6 +203,10 @@ class Mailbox(models.Model):
         ordering = ["kind", "address"]
         verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
+        permissions = [
+            ("import_mailbox", _("Can import address lists")),
+            ("export_mailbox", _("Can export address lists")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(address=Lower("address")), name="mailbox_address_lower_case"

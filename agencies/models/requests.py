@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -298,10 +298,11 @@ class MailboxRequest(models.Model):
     def record(self, obj):
         """Stamp `obj`'s next history row with who did it and which request it serves."""
         obj._history_user = self.actor
-        obj._change_reason = _("Request no. %(number)s, letter %(letter)s") % {
-            "number": self.pk,
-            "letter": self.letter_number,
-        }
+        with translation.override(settings.LANGUAGE_CODE):  # stored text: the site's language
+            obj._change_reason = _("Request no. %(number)s, letter %(letter)s") % {
+                "number": self.pk,
+                "letter": self.letter_number,
+            }
         return obj
 
     def apply_new(self):

@@ -36,7 +36,10 @@ class Command(BaseCommand):
         importer = DirectoryImport(
             self.staff_user(user), dry_run=dry_run, on_progress=self.progress
         )
-        result = importer.run(lambda: read_address_list(data, file.name).rows, table.columns)
+        try:
+            result = importer.run(lambda: read_address_list(data, file.name).rows, table.columns)
+        except AddressListError as error:  # found while reading the rows: nothing was written
+            raise CommandError(f"{file}: {' '.join(error.messages)}") from None
         sys.stderr.write("\n")
         for error in result.errors:
             column = f", {error.column}" if error.column else ""
