@@ -21,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from . import scope
+from .bulk import BulkWriter
 from .exporting import restore_formula
 from .models import Agency, Mailbox, Official, Province
 from .signals import directory_changed
@@ -114,6 +114,7 @@ class DirectoryImport:
         self.on_progress = on_progress or (lambda done, total: None)
         self.result = ImportResult()
         self.columns = {}
+        self.writer = BulkWriter(user, change_reason())
 
     def run(self, rows, columns):
         """Import `rows()` (a callable giving a fresh iterator of rows with `.number` and
@@ -336,13 +337,7 @@ class DirectoryImport:
                 agency.slug = slugs.take(agency)
                 agency.place_in_tree()
                 agency.search_key = search_key(agency.name, agency.code)
-            bulk_create_with_history(
-                level,
-                Agency,
-                batch_size=500,
-                default_user=self.user,
-                default_change_reason=change_reason(),
-            )
+            self.writer.create(Agency, level)
         self.result.agencies_created += len(agencies)
 
     # Second pass: officials and mailboxes
@@ -425,15 +420,17 @@ class DirectoryImport:
         return Entry(row.number, agency, kind, address, name, position, published)
 
     def write(self, entries, lineage):
-        existing = Mailbox.objects.select_related("official", "agency").in_bulk(
+        existing = Mailbox.objects.select_related("official").in_bulk(
             [entry.address for entry in entries], field_name="address"
         )
-        officials = OfficialIndex([entry.agency for entry in entries])
+        officials = OfficialIndex([entry for entry in entries if entry.address not in existing])
         new_officials, changed_officials, new_mailboxes, changed_mailboxes = [], {}, [], []
         for row, agency, kind, address, name, position, published in entries:
             mailbox = existing.get(address)
-            if mailbox is not None and not self.same_owner(row, mailbox, agency, name):
-                continue
+            if mailbox is not None:
+                if not self.same_owner(row, mailbox, agency, name):
+                    continue
+                mailbox.agency = agency  # the same agency, with its province at hand
             official = None
             if kind == Mailbox.Kind.PERSONAL:
                 official = mailbox.official if mailbox else officials.get(agency, name)
@@ -469,19 +466,19 @@ class DirectoryImport:
                 self.outcome(row, "skip", address)
         if not self.result.ok:
             return
-        self.save_new(new_officials, Official)
+        self.writer.create(Official, new_officials)
         self.result.officials_created += len(new_officials)
-        self.save_changed(
-            list(changed_officials.values()),
+        self.writer.update(
             Official,
+            list(changed_officials.values()),
             ["position", "published", "search_key", "updated_at"],
         )
         for mailbox in new_mailboxes + changed_mailboxes:
             if mailbox.official is not None:
-                mailbox.official_id = mailbox.official.pk  # the official may be new
+                mailbox.official = mailbox.official  # takes its id, now that it is saved
             mailbox.search_key = mailbox.build_search_key(lineage.ancestors(mailbox.agency))
-        self.save_new(new_mailboxes, Mailbox)
-        self.save_changed(changed_mailboxes, Mailbox, ["published", "search_key", "updated_at"])
+        self.writer.create(Mailbox, new_mailboxes)
+        self.writer.update(Mailbox, changed_mailboxes, ["published", "search_key", "updated_at"])
 
     def same_owner(self, row, mailbox, agency, name):
         """Is the mailbox in the directory the row's own? Otherwise it is a duplicate."""
@@ -514,31 +511,6 @@ class DirectoryImport:
         if self.user and not scope.mailboxes_for(self.user).filter(pk=mailbox.pk).exists():
             return _("an agency outside the ones you manage")
         return mailbox.official.full_name if mailbox.official_id else mailbox.agency.name
-
-    def save_new(self, objs, model):
-        if objs:
-            bulk_create_with_history(
-                objs,
-                model,
-                batch_size=500,
-                default_user=self.user,
-                default_change_reason=change_reason(),
-            )
-
-    def save_changed(self, objs, model, fields):
-        """Write changed rows back by primary key (an upsert), then their history."""
-        if not objs:
-            return
-        model.objects.bulk_create(
-            objs, batch_size=500, update_conflicts=True, unique_fields=["id"], update_fields=fields
-        )
-        model.history.bulk_history_create(
-            objs,
-            batch_size=500,
-            update=True,
-            default_user=self.user,
-            default_change_reason=change_reason(),
-        )
 
 
 def change_reason():
@@ -602,11 +574,16 @@ class Lineage:
 
 
 class OfficialIndex:
-    """Officials of the batch's agencies by (agency, name)."""
+    """The officials a batch names, by (agency, name): one query for the batch."""
 
-    def __init__(self, agencies):
+    def __init__(self, entries):
         self.by_key = {}
-        for official in Official.objects.filter(agency__in={a.pk for a in agencies}):
+        wanted = {(entry.agency.pk, entry.name) for entry in entries if entry.name}
+        candidates = Official.objects.filter(
+            agency__in={agency for agency, _name in wanted},
+            full_name__in={name for _agency, name in wanted},
+        )
+        for official in candidates:
             self.by_key.setdefault((official.agency_id, official.full_name), official)
 
     def get(self, agency, name):

@@ -130,14 +130,16 @@ class AddressList:
     rows: Iterator[Row]
 
 
-def read_address_list(data, filename):
+def read_address_list(data, filename, *, uploaded=True):
     """Read an uploaded CSV or XLSX address list; raise AddressListError if it cannot be.
 
-    `filename` only names the file in messages: its content decides how it is read.
+    `filename` only names the file in messages: its content decides how it is read. The size
+    limit guards the web server against uploads; a file an operator reads from the server's
+    own disk (`uploaded=False`) is bounded by the row limit alone.
     """
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     limit = settings.IMPORT_MAX_FILE_BYTES
-    if len(data) > limit:
+    if uploaded and len(data) > limit:
         raise _error(
             "too_large", name=name, size=filesizeformat(len(data)), limit=filesizeformat(limit)
         )

@@ -75,8 +75,12 @@ class TestFirstImport:
     def test_history_records_who_imported(self, tay_ninh):
         it = make_staff("tin_hoc", Role.Kind.PROVINCE_IT, province=tay_ninh)
         run_import(csv_file(*LIST), user=it)
-        record = Mailbox.objects.get(address="hadtn@tayninh.gov.vn").history.get()
+        mailbox = Mailbox.objects.get(address="hadtn@tayninh.gov.vn")
+        record = mailbox.history.get()
         assert (record.history_type, record.history_user) == ("+", it)
+        assert record.history_change_reason == "Nhập danh sách địa chỉ"
+        for field in Mailbox.history.model.tracked_fields:
+            assert getattr(record, field.attname) == getattr(mailbox, field.attname), field.name
         assert Official.history.filter(full_name="Đặng Thị Ngọc Hà", history_user=it).exists()
         assert Agency.history.filter(code="000.33.01.H60", history_type="+").exists()
 

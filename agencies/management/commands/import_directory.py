@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, user, **options):
         try:
             data = file.read_bytes()
-            table = read_address_list(data, file.name)
+            table = read_address_list(data, file.name, uploaded=False)
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
         except AddressListError as error:
@@ -37,7 +37,9 @@ class Command(BaseCommand):
             self.staff_user(user), dry_run=dry_run, on_progress=self.progress
         )
         try:
-            result = importer.run(lambda: read_address_list(data, file.name).rows, table.columns)
+            result = importer.run(
+                lambda: read_address_list(data, file.name, uploaded=False).rows, table.columns
+            )
         except AddressListError as error:  # found while reading the rows: nothing was written
             raise CommandError(f"{file}: {' '.join(error.messages)}") from None
         sys.stderr.write("\n")
