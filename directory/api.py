@@ -10,7 +10,10 @@ from django.views.decorators.http import require_GET
 
 from agencies.models import Province
 
+from .forms import VerifyForm
+from .ratelimit import rate_limit
 from .search import search_mailboxes
+from .verify import verify_address
 
 
 class ApiSearchForm(forms.Form):
@@ -52,6 +55,7 @@ def mailbox_as_json(mailbox):
 
 
 @require_GET
+@rate_limit("api", as_json=True)
 def search(request):
     form = ApiSearchForm(request.GET)
     if not form.is_valid():
@@ -65,3 +69,12 @@ def search(request):
             "results": [mailbox_as_json(mailbox) for mailbox in page],
         }
     )
+
+
+@require_GET
+@rate_limit("api", as_json=True)
+def verify(request):
+    form = VerifyForm(request.GET)
+    if not form.is_valid():
+        return json_response({"errors": form.errors}, status=400)
+    return json_response(verify_address(form.cleaned_data["address"]).as_json())

@@ -13,6 +13,8 @@ from agencies.exporting import CONTENT_TYPES, download, file_download, header_ro
 from agencies.models import Agency, Mailbox, Province
 from agencies.tablefiles import FIELDS, VIETNAMESE_HEADERS
 
+from .ratelimit import rate_limit
+
 TEMPLATE_NOTES = {
     "province": "Mã hoặc tên tỉnh, thành phố (ví dụ: 80 hoặc Tây Ninh)",
     "agency_code": "Mã định danh điện tử của cơ quan, đơn vị (ví dụ: 000.00.31.H56)",
@@ -27,11 +29,13 @@ TEMPLATE_NOTES = {
 
 
 @require_GET
+@rate_limit("export")
 def everything(request, file_format):
     return download(Mailbox.objects.public(), file_format, "danh-ba-thu-dien-tu")
 
 
 @require_GET
+@rate_limit("export")
 def province(request, slug, file_format):
     found = get_object_or_404(Province, slug=slug)
     mailboxes = Mailbox.objects.public().filter(agency__province=found)
@@ -39,6 +43,7 @@ def province(request, slug, file_format):
 
 
 @require_GET
+@rate_limit("export")
 def agency(request, province_slug, path, file_format):
     found = get_object_or_404(Agency.objects.public(), province__slug=province_slug, path_slug=path)
     mailboxes = Mailbox.objects.public().filter(agency__in=Agency.objects.subtree(found))

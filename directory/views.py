@@ -2,16 +2,21 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from agencies.models import Agency, Province
+from agencies.models import Agency, Mailbox, Province
 
-from .forms import SearchForm
+from .cache import public_page
+from .forms import SearchForm, VerifyForm
+from .ratelimit import rate_limit
 from .search import search_mailboxes, with_agency_paths
 from .tree import agency_tree, group_by_kind
+from .verify import verify_address
 
 PROVINCE_PAGE_DEPTH = 1  # deeper units are listed on their parent's own page
 
 
+@public_page
 def home(request):
     provinces = Province.objects.annotate(
         agency_count=Count("agencies", filter=Q(agencies__published=True, agencies__is_active=True))
@@ -19,6 +24,7 @@ def home(request):
     return render(request, "directory/home.html", {"form": SearchForm(), "provinces": provinces})
 
 
+@rate_limit("search")
 def search(request):
     form = SearchForm(request.GET or None)
     page = None
@@ -29,6 +35,7 @@ def search(request):
     return render(request, "directory/search.html", {"form": form, "page": page})
 
 
+@public_page
 def province_detail(request, slug):
     province = get_object_or_404(Province, slug=slug)
     agencies = (
@@ -45,17 +52,32 @@ def province_detail(request, slug):
     )
 
 
-def agency_detail(request, province_slug, path):
-    agency = get_object_or_404(
+def public_agency_or_404(province_slug, path):
+    return get_object_or_404(
         Agency.objects.public().select_related("province"),
         province__slug=province_slug,
         path_slug=path,
     )
+
+
+def published_mailboxes(agency):
+    """The agency's public mailboxes: (its own, its competent officials'), in one query."""
     mailboxes = (
         agency.mailboxes.public()
         .select_related("official")
         .order_by("kind", "official__full_name", "address")
     )
+    return (
+        [mailbox for mailbox in mailboxes if mailbox.kind == Mailbox.Kind.AGENCY],
+        [mailbox for mailbox in mailboxes if mailbox.kind == Mailbox.Kind.PERSONAL],
+    )
+
+
+@public_page
+def agency_detail(request, province_slug, path):
+    agency = public_agency_or_404(province_slug, path)
+    agency_mailboxes, personal_mailboxes = published_mailboxes(agency)
+    route = [agency.province.slug, agency.path_slug]
     return render(
         request,
         "directory/agency.html",
@@ -64,7 +86,22 @@ def agency_detail(request, province_slug, path):
             "province": agency.province,
             "ancestors": agency.ancestors().public().select_related("province"),
             "units": agency_tree(agency.children.public().select_related("province")),
-            "agency_mailboxes": [m for m in mailboxes if m.kind == m.Kind.AGENCY],
-            "personal_mailboxes": [m for m in mailboxes if m.kind == m.Kind.PERSONAL],
+            "agency_mailboxes": agency_mailboxes,
+            "personal_mailboxes": personal_mailboxes,
+            "embed_url": request.build_absolute_uri(reverse("directory:embed", args=route)),
+            "feed_url": request.build_absolute_uri(reverse("directory:embed-feed", args=route)),
         },
     )
+
+
+@rate_limit("search")
+def verify(request):
+    form = VerifyForm(request.GET or None)
+    verdict = verify_address(form.cleaned_data["address"]) if form.is_valid() else None
+    return render(request, "directory/verify.html", {"form": form, "verdict": verdict})
+
+
+@public_page
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("directory:sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")

@@ -6,7 +6,9 @@ silently replaced by a default. A secret may also come from a file named by `NAM
 test settings turn on what development needs.
 """
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +45,14 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_rate(name, default):
+    """A request rate as django-ratelimit reads it: `60/m`, `10/m`, `1000/h`, `5/10s`."""
+    value = env(name) or default
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate like 60/m or 1000/h, not {value!r}")
+    return value
+
+
 def env_list(name, default=()):
     value = env(name)
     if value is None:
@@ -72,6 +82,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "django_ratelimit",
     "simple_history",
     "import_export",
     "agencies",
@@ -82,6 +94,8 @@ MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages are answered here, before sessions, CSRF and authentication.
+    "directory.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,12 +163,34 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+# Redis when REDIS_URL is set: one cache for all workers and servers, so that a change
+# leaves every cached page within a second and rate limits count each client once; each
+# worker also keeps the pages it serves in its own memory ("local", see directory/cache.py).
+# Otherwise each worker process has only its own local-memory cache.
+REDIS_URL = env("REDIS_URL", "")
+LOCAL_MEMORY_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    # Thousands of agency pages in two languages: the default 300 entries thrash.
+    "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
 }
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "danhba"),
+        },
+        "local": LOCAL_MEMORY_CACHE,
+    }
+else:
+    CACHES = {"default": LOCAL_MEMORY_CACHE}
+# How long a public page is kept. With Redis a change forgets it everywhere within a second;
+# with the local-memory cache only, at once in the worker that made the change, and in the
+# other workers when this time is up. 0 turns the page cache off: the default with DEBUG,
+# so that edited templates show at once.
+DIRECTORY_PAGE_CACHE_SECONDS = env_int(
+    "DIRECTORY_PAGE_CACHE_SECONDS", 0 if DEBUG else 600 if REDIS_URL else 60
+)
 
 # Production is behind TLS: these defaults hold unless DEBUG is on or the operator says so.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -163,8 +199,21 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the proxy, the client's address (for rate limits) is the right-most address of
+# X-Forwarded-For that is not one of TRUSTED_PROXIES (addresses or networks of further proxies
+# in front, e.g. a CDN), or the content of CLIENT_IP_HEADER when set (e.g. X-Real-IP).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "")
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _network in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks, not {_network!r}"
+        ) from None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -178,6 +227,22 @@ LOGGING = {
 # The directory's own settings.
 DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 20)
 DIRECTORY_API_MAX_PAGE_SIZE = env_int("DIRECTORY_API_MAX_PAGE_SIZE", 50)
+
+# Rate limits per client against harvesting (django-ratelimit, in the default cache).
+# One budget per scope: search pages and the verification page; the JSON API; exports.
+DIRECTORY_RATE_SEARCH = env_rate("DIRECTORY_RATE_SEARCH", "60/m")
+DIRECTORY_RATE_API = env_rate("DIRECTORY_RATE_API", "60/m")
+DIRECTORY_RATE_EXPORT = env_rate("DIRECTORY_RATE_EXPORT", "10/m")
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_IP_META_KEY = "directory.ratelimit.client_ip"
+# django-ratelimit's checks know only memcached and django-redis. Django's own RedisCache is
+# shared and increments atomically (SET NX, INCRBY): its "not officially supported" warning
+# does not apply (django-ratelimit issue #283). The local-memory cache is not shared: each
+# worker process counts alone, so a client gets up to (workers x rate) through. That is the
+# price of running without Redis, accepted knowingly; set REDIS_URL in production.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # Address lists uploaded as CSV or XLSX.
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 10 * 1024 * 1024)
@@ -203,3 +268,7 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "danhba@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# django-import-export: importing and exporting need their own permissions, not admin access.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"

@@ -1,6 +1,9 @@
-import pytest
+import uuid
 
-from .factories import make_agency, make_mailbox, make_official, make_province
+import pytest
+from django.core.cache import caches
+
+from .factories import forget_prefix, make_agency, make_mailbox, make_official, make_province
 
 
 @pytest.fixture
@@ -29,3 +32,28 @@ def department(tay_ninh):
     director = make_official(agency, "Hoàng Văn Ví Dụ", "Giám đốc")
     make_mailbox(agency, "duhv@longan.gov.vn", official=director)
     return agency
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """A cache of the test's own: cached pages and rate-limit counts of other tests must not
+    leak into it, nor out of it. The local-memory cache is emptied before and after; a shared
+    Redis (REDIS_URL set when the suite runs) is never flushed: the test gets a key prefix of
+    its own, whose keys are deleted afterwards."""
+    local = [  # these very ones are emptied afterwards, whatever the test sets
+        caches[alias]
+        for alias, config in settings.CACHES.items()
+        if config["BACKEND"].endswith("LocMemCache")
+    ]
+    for memory in local:
+        memory.clear()
+    config = settings.CACHES["default"]
+    shared = not config["BACKEND"].endswith("LocMemCache")
+    if shared:
+        prefix = f"danhba-test-{uuid.uuid4().hex}"
+        settings.CACHES = {**settings.CACHES, "default": {**config, "KEY_PREFIX": prefix}}
+    yield
+    for memory in local:
+        memory.clear()
+    if shared:
+        forget_prefix(config["LOCATION"], prefix)

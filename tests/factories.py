@@ -58,3 +58,13 @@ def file_request(agency, by, kind="new", **fields):
     request.full_clean()
     request.save()
     return request
+
+
+def forget_prefix(location, prefix):
+    """Delete the Redis keys of one test's cache prefix (never the whole server)."""
+    import redis
+
+    server = redis.Redis.from_url(location)
+    keys = list(server.scan_iter(f"{prefix}:*"))
+    if keys:
+        server.delete(*keys)
