@@ -154,6 +154,8 @@ def escape(text):
 
 def fold_line(line, limit=75):
     """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2)."""
+    if len(line) * 4 <= limit or len(line.encode("utf-8")) <= limit:
+        return line  # most lines: no need to look at each character
     parts, current, size = [], "", 0
     for char in line:
         width = len(char.encode("utf-8"))
