@@ -3,8 +3,9 @@
 Django's `bulk_create` prepares every value through the field API, which is most of the
 time of an import (about a million calls for 20,000 officials and mailboxes with their
 history). Here values go to the database as they are, and only dates pass through the
-database adapter. Changed rows are written back by primary key with
-`INSERT … ON CONFLICT (id) DO UPDATE`, never with `bulk_update`'s CASE WHEN.
+database adapter. On PostgreSQL new rows go by COPY, with ids drawn from their sequence
+beforehand; elsewhere by multi-row INSERT … RETURNING. Changed rows are written back by
+primary key with `INSERT … ON CONFLICT (id) DO UPDATE`, never with `bulk_update`'s CASE WHEN.
 
 The history rows are the ones django-simple-history's `bulk_history_create` would write:
 its model's `tracked_fields`, who, when, why and `+` or `~`, without building a model
@@ -110,6 +111,17 @@ def insert(table, fields, rows, returning=None, conflict=None):
         tail += f" ON CONFLICT ({quote(fields[0].column)}) DO UPDATE SET {updates}"
     if returning:
         tail += f" RETURNING {quote(returning)}"
+    if connection.vendor == "postgresql" and not conflict:
+        if not returning:
+            copy(table, columns, rows)
+            return []
+        ids = new_ids(table, returning, len(rows))
+        copy(
+            table,
+            f"{quote(returning)}, {columns}",
+            [(i, *r) for i, r in zip(ids, rows, strict=True)],
+        )
+        return ids
     size = max(1, min(500, connection.ops.bulk_batch_size(fields, rows)))
     returned = []
     with connection.cursor() as cursor:
@@ -120,3 +132,25 @@ def insert(table, fields, rows, returning=None, conflict=None):
             if returning:
                 returned += [result[0] for result in cursor.fetchall()]
     return returned
+
+
+def copy(table, columns, rows):
+    """PostgreSQL's COPY: several times faster than INSERT. psycopg streams the rows."""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
+        ) as stream,
+    ):
+        for row in rows:
+            stream.write_row(row)
+
+
+def new_ids(table, column, count):
+    """`count` ids drawn from the column's sequence, for rows written by COPY."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(table), column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
