@@ -6,7 +6,8 @@ COPY pyproject.toml README.md ./
 COPY portal portal
 COPY agencies agencies
 COPY directory directory
-RUN python -m venv /venv && /venv/bin/pip install .
+# The dependencies only: the project itself runs from /app, next to its templates.
+RUN python -m venv /venv && /venv/bin/pip install . && /venv/bin/pip uninstall -y danhba-congvu
 
 FROM python:3.11-slim-bookworm
 ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
