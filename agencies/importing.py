@@ -336,7 +336,7 @@ class DirectoryImport:
                     agency.parent_id = agency.parent.pk  # saved with the level above
                 agency.slug = slugs.take(agency)
                 agency.place_in_tree()
-                agency.search_key = search_key(agency.name, agency.code)
+                agency.set_search_keys()
             self.writer.create(Agency, level)
         self.result.agencies_created += len(agencies)
 
@@ -477,8 +477,15 @@ class DirectoryImport:
             if mailbox.official is not None:
                 mailbox.official = mailbox.official  # takes its id, now that it is saved
             mailbox.search_key = mailbox.build_search_key(lineage.ancestors(mailbox.agency))
+            mailbox.is_public = mailbox.meets_publication_rule()
         self.writer.create(Mailbox, new_mailboxes)
-        self.writer.update(Mailbox, changed_mailboxes, ["published", "search_key", "updated_at"])
+        self.writer.update(
+            Mailbox, changed_mailboxes, ["published", "search_key", "is_public", "updated_at"]
+        )
+        if changed_officials:  # their mailboxes that the file does not name follow them
+            Mailbox.objects.filter(
+                official__in=[official.pk for official in changed_officials.values()]
+            ).refresh_public()
 
     def same_owner(self, row, mailbox, agency, name):
         """Is the mailbox in the directory the row's own? Otherwise it is a duplicate."""

@@ -256,7 +256,7 @@ class ProvinceDirectory:
                 agency = unit.agency
                 agency.parent = unit.parent and unit.parent.agency
                 agency.place_in_tree()
-                agency.search_key = search_key(agency.name, agency.code)
+                agency.set_search_keys()
                 agencies.append(agency)
             Agency.objects.bulk_create(agencies, batch_size=1000)
         mailboxes = [
@@ -320,6 +320,7 @@ class ProvinceDirectory:
             retired_on=retired_on,
         )
         mailbox.search_key = mailbox.build_search_key(unit.ancestors)
+        mailbox.is_public = mailbox.meets_publication_rule()
         return mailbox
 
     def _day(self, first=FIRST_DAY, last=LAST_DAY):

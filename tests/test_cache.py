@@ -13,6 +13,14 @@ from directory.cache import VERSION_KEY, directory_changed, new_version
 from .factories import forget_prefix, make_agency, make_mailbox, make_official
 
 
+def bulk_unpublish(address):
+    """A write that bypasses save() and its signals, as bulk writers do: it keeps the stored
+    publication flag right itself."""
+    mailboxes = Mailbox.objects.filter(address=address)
+    mailboxes.update(published=False)
+    mailboxes.refresh_public()
+
+
 def get(client, url, **headers):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
@@ -211,7 +219,7 @@ class TestInvalidation:
     def test_bulk_changes_are_seen_after_directory_changed(self, client, department):
         url = department.get_absolute_url()
         assert "duhv@longan.gov.vn" in self.page(client, url)
-        Mailbox.objects.filter(address="duhv@longan.gov.vn").update(published=False)
+        bulk_unpublish("duhv@longan.gov.vn")
         assert "duhv@longan.gov.vn" in self.page(client, url)  # no signal: still cached
         directory_changed()
         assert "duhv@longan.gov.vn" not in self.page(client, url)
@@ -221,7 +229,7 @@ class TestInvalidation:
 
         url = department.get_absolute_url()
         client.get(url)
-        Mailbox.objects.filter(address="duhv@longan.gov.vn").update(published=False)
+        bulk_unpublish("duhv@longan.gov.vn")
         signals.directory_changed.send(sender=None)
         assert "duhv@longan.gov.vn" not in self.page(client, url)
 

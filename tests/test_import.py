@@ -204,9 +204,9 @@ class TestAllOrNothing:
         assert not Agency.objects.filter(code="000.33.00.H60").exists()
 
     def test_a_retired_address_is_not_revived_by_an_import(self, department):
-        Mailbox.objects.filter(address="stt@longan.gov.vn").update(
-            status="retired", retired_on=datetime.date(2026, 1, 2)
-        )
+        mailbox = Mailbox.objects.get(address="stt@longan.gov.vn")
+        mailbox.status, mailbox.retired_on = "retired", datetime.date(2026, 1, 2)
+        mailbox.save()
         result = run_import(
             csv_file(
                 "Tây Ninh,000.31.00.H37,Sở Thông tin và Truyền thông tỉnh Long An,,,,"

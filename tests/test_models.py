@@ -56,9 +56,9 @@ class TestMailboxAddress:
             make_mailbox(department, "STT@longan.gov.vn")
 
     def test_retired_address_still_blocks_a_duplicate(self, department):
-        Mailbox.objects.filter(address="stt@longan.gov.vn").update(
-            status=Mailbox.Status.RETIRED, retired_on=datetime.date(2025, 7, 1)
-        )
+        mailbox = Mailbox.objects.get(address="stt@longan.gov.vn")
+        mailbox.status, mailbox.retired_on = Mailbox.Status.RETIRED, datetime.date(2025, 7, 1)
+        mailbox.save()
         with pytest.raises(IntegrityError), transaction.atomic():
             make_mailbox(department, "stt@longan.gov.vn")
 

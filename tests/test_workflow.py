@@ -201,10 +201,8 @@ class TestChangeRetireReissue:
 
     def test_a_retired_mailbox_cannot_be_retired_again(self, department, focal):
         mailbox = Mailbox.objects.get(address="duhv@longan.gov.vn")
-        Mailbox.objects.filter(pk=mailbox.pk).update(
-            status="retired", retired_on=datetime.date.today()
-        )
-        mailbox.refresh_from_db()
+        mailbox.status, mailbox.retired_on = "retired", datetime.date.today()
+        mailbox.save()
         with pytest.raises(ValidationError) as error:
             file_request(department, focal, kind="retire", mailbox=mailbox, reason="Nghỉ việc")
         assert "mailbox" in error.value.message_dict

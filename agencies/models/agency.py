@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..text import clean, search_key, vietnamese_slug
+from ..text import clean, search_key, search_words, vietnamese_slug
 from ..validators import validate_agency_code
 from .divisions import Commune, Province
 
@@ -98,10 +98,11 @@ class Agency(models.Model):
     path_slug = models.CharField(max_length=1000, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     search_key = models.TextField(editable=False, blank=True)
+    name_key = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=["search_key", "ancestor_path", "path_slug", "depth"]
+        excluded_fields=["search_key", "name_key", "ancestor_path", "path_slug", "depth"]
     )
 
     objects = AgencyQuerySet.as_manager()
@@ -113,7 +114,10 @@ class Agency(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["province", "path_slug"], name="agency_unique_path"),
         ]
-        indexes = [models.Index(fields=["province", "ancestor_path"], name="agency_tree_idx")]
+        indexes = [
+            models.Index(fields=["province", "ancestor_path"], name="agency_tree_idx"),
+            models.Index(fields=["name_key"], name="agency_name_key_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -124,13 +128,16 @@ class Agency(models.Model):
             self.province_id = self.parent.province_id
         self.slug = self.slug or self.unique_slug()
         tracked = ["province_id", "ancestor_path", "path_slug", "name"]
-        old = type(self).objects.filter(pk=self.pk).values(*tracked).first()
+        publication = ["published", "is_active"]
+        old = type(self).objects.filter(pk=self.pk).values(*tracked, *publication).first()
         self.place_in_tree()
-        self.search_key = search_key(self.name, self.code)
+        self.set_search_keys()
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old and any(old[field] != getattr(self, field) for field in tracked):
                 self.refresh_subtree(f"{old['ancestor_path']}{self.pk}{PATH_SEPARATOR}")
+            if old and any(old[field] != getattr(self, field) for field in publication):
+                self.mailboxes.refresh_public()
 
     def get_absolute_url(self):
         return reverse("directory:agency", args=[self.province.slug, self.path_slug])
@@ -152,6 +159,12 @@ class Agency(models.Model):
                     )
                 }
             )
+
+    def set_search_keys(self):
+        """The folded words search reads: name and identifier, and the name alone (a query
+        equal to it ranks the agency's own mailbox first)."""
+        self.search_key = search_key(self.name, self.code)
+        self.name_key = " ".join(search_words(self.name))
 
     @property
     def descendant_prefix(self):

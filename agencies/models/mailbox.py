@@ -5,7 +5,7 @@ from calendar import monthrange
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,19 +107,23 @@ class Official(models.Model):
             mailbox.agency = self.agency  # a personal mailbox follows its owner's moves
             mailbox.save()
         self.mailboxes.refresh_search_keys()
+        self.mailboxes.refresh_public()
 
 
 class MailboxQuerySet(models.QuerySet):
     def public(self):
         """The one door to what citizens may see: active, published mailboxes of public
-        agencies, and for a personal mailbox a competent official still in post."""
-        return self.filter(
-            Q(official__isnull=True) | Q(official__published=True, official__is_active=True),
-            status=Mailbox.Status.ACTIVE,
-            published=True,
-            agency__published=True,
-            agency__is_active=True,
-        )
+        agencies, and for a personal mailbox a competent official still in post.
+
+        The rule (`Mailbox.meets_publication_rule`) is stored in `is_public` by every write,
+        so that the public side reads one column of one table, without joins."""
+        return self.filter(is_public=True)
+
+    def refresh_public(self):
+        """Recompute `is_public` of these mailboxes in one UPDATE, after a change to what the
+        rule reads that was not made through `Mailbox.save()` (an agency or official saved,
+        a bulk write)."""
+        return self.update(is_public=ExpressionWrapper(PUBLICATION_RULE, models.BooleanField()))
 
     def blocking(self, address, official=None, agency=None):
         """The mailboxes that stop `address` from going to a new owner: an active one, or
@@ -193,9 +197,12 @@ class Mailbox(models.Model):
     activated_on = models.DateField(_("active since"), null=True, blank=True)
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
     search_key = models.TextField(editable=False, blank=True)
+    # Written by every save and bulk write from `meets_publication_rule`; hidden by default,
+    # even for a row some script inserts by hand.
+    is_public = models.BooleanField(editable=False, default=False, db_default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_key"])
+    history = HistoricalRecords(excluded_fields=["search_key", "is_public"])
 
     objects = MailboxQuerySet.as_manager()
 
@@ -229,6 +236,16 @@ class Mailbox(models.Model):
                 name="mailbox_retired_has_date",
             ),
         ]
+        indexes = [
+            # Public mailboxes in the order of search results, walked when a query has many
+            # hits. The search key and agency are key columns (SQLite has no INCLUDE) so that
+            # a walk reads the index alone.
+            models.Index(
+                fields=["kind", "address", "search_key", "agency"],
+                condition=Q(is_public=True),
+                name="mailbox_public_walk_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.address
@@ -237,6 +254,7 @@ class Mailbox(models.Model):
         self.temporary_reason = clean(self.temporary_reason)
         ancestors = list(self.agency.ancestors()) if self.agency.ancestor_ids else []
         self.search_key = self.build_search_key(ancestors)
+        self.is_public = self.meets_publication_rule()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -278,6 +296,19 @@ class Mailbox(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def meets_publication_rule(self):
+        """May citizens see this mailbox? Active and published, its agency published and not
+        dissolved, and for a personal mailbox an official marked competent and still in post.
+        `PUBLICATION_RULE` says the same in SQL."""
+        agency, official = self.agency, self.official
+        return (
+            self.status == self.Status.ACTIVE
+            and self.published
+            and agency.published
+            and agency.is_active
+            and (official is None or (official.published and official.is_active))
+        )
+
     @property
     def owner_name(self):
         return self.official.full_name if self.official_id else self.agency.name
@@ -294,3 +325,16 @@ class Mailbox(models.Model):
             *(ancestor.name for ancestor in ancestors),
             self.agency.province.name,
         )
+
+
+PUBLICATION_RULE = (
+    Q(status=Mailbox.Status.ACTIVE, published=True)
+    & Exists(Agency.objects.public().filter(pk=OuterRef("agency_id")))
+    & (
+        Q(official__isnull=True)
+        | Exists(
+            Official.objects.filter(published=True, is_active=True, pk=OuterRef("official_id"))
+        )
+    )
+)
+"""`Mailbox.meets_publication_rule` as an SQL condition without joins, for an `UPDATE`."""
