@@ -65,6 +65,7 @@ def search(request):
     return json_response(
         {
             "count": page.paginator.count,
+            "count_capped": results.capped,  # more hits than `count`
             "page": page.number,
             "results": [mailbox_as_json(mailbox) for mailbox in page],
         }

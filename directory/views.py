@@ -27,12 +27,13 @@ def home(request):
 @rate_limit("search")
 def search(request):
     form = SearchForm(request.GET or None)
-    page = None
+    page, capped = None, False
     if form.is_valid():
         results = search_mailboxes(form.cleaned_data["q"], form.cleaned_data["province"])
         page = Paginator(results, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = with_agency_paths(page.object_list)
-    return render(request, "directory/search.html", {"form": form, "page": page})
+        capped = results.capped
+    return render(request, "directory/search.html", {"form": form, "page": page, "capped": capped})
 
 
 @public_page

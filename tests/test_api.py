@@ -1,5 +1,7 @@
 import json
 
+from directory import search
+
 from .factories import make_agency, make_mailbox, make_official
 
 
@@ -58,8 +60,17 @@ def test_never_answers_unpublished_people(client, department):
     hidden = make_official(department, "Lê Kín Đáo", published=False)
     make_mailbox(department, "daolk@longan.gov.vn", official=hidden)
     _, data = get_json(client, {"q": "kin dao"})
-    assert data == {"count": 0, "page": 1, "results": []}
+    assert data == {"count": 0, "count_capped": False, "page": 1, "results": []}
 
 
 def test_only_get(client, db):
     assert client.post("/api/v1/search", {"q": "so"}).status_code == 405
+
+
+def test_a_count_past_the_limit_is_capped(client, department, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 1)
+    _, data = get_json(client, {"q": "thong tin long an"})
+    assert (data["count"], data["count_capped"]) == (1, True)
+    assert [result["address"] for result in data["results"]] == ["stt@longan.gov.vn"]
+    _, data = get_json(client, {"q": "vi du"})
+    assert (data["count"], data["count_capped"]) == (1, False)

@@ -5,6 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from directory import search
+
 from .factories import make_agency, make_mailbox, make_official
 
 
@@ -63,6 +65,16 @@ class TestSearchPage:
         assert 'rel="next"' in first.content.decode()
         last = client.get("/search/", {"q": "long an", "page": 4})
         assert len(last.context["page"].object_list) == 2
+
+    def test_says_more_than_the_limit_when_there_are_more(self, client, department, monkeypatch):
+        monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+        client.cookies["django_language"] = "en"
+        grow(department, 1)
+        html = client.get("/search/", {"q": "long an"}).content.decode()
+        assert "More than 2 addresses found" in html
+        assert "Add a word" in html
+        html = client.get("/search/", {"q": "vi du"}).content.decode()
+        assert "1 address found" in html and "More than" not in html
 
     def test_without_a_query_shows_only_the_form(self, client, department):
         response = client.get("/search/")
