@@ -2,11 +2,13 @@
 
     DATABASE_URL=postgres://… python bench/search_bench.py [--repeat 5] [--explain]
 
-Each query runs as a results page runs it: `search_mailboxes(q).count()` and the first page
-of 20 rows. The time is taken around those ORM calls only (server side, no HTTP). A first
-untimed round warms the caches. Some queries are picked from the data itself (a real address,
-a real full name, a real commune) so that the exact and rare ones have hits. It prints
-figures and never judges them: compare runs, not thresholds.
+Each query runs as a results page runs it: `search_mailboxes(q)`, its `count()` (which stops
+after COUNT_LIMIT) and the first page of 20 rows, with every query that takes (word
+statistics, count, page). The time is taken around those calls only (server side, no HTTP).
+A first untimed round warms the caches. Some queries are picked from the data itself (a real
+address, a real full name, a real commune) so that the exact and rare ones have hits. It
+prints the indexes search reads, the way each query was counted and paged, and figures; it
+never judges them: compare runs, not thresholds.
 
 Build a big directory first: `manage.py generate_directory --officials 2000000`.
 """
@@ -30,8 +32,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from agencies.models import Agency, Commune, Mailbox, Official  # noqa: E402
-from agencies.text import fold, search_words  # noqa: E402
-from directory.search import search_mailboxes  # noqa: E402
+from agencies.text import fold  # noqa: E402
+from directory.search import WALK, Query, search_mailboxes  # noqa: E402
 
 PAGE_SIZE = 20
 FIXED = {
@@ -68,16 +70,20 @@ def queries_from_data():
 
 
 def words(query):
-    """How many `LIKE` filters the query becomes: `snv@tayninh.gov.vn` is four words."""
-    return len(search_words(query))
+    """How many words the search looks for: `snv@tayninh.gov.vn` is two (`gov`, `vn` go)."""
+    return len(Query.parse(query).words)
 
 
 def run_page(query):
-    mailboxes = search_mailboxes(query)
+    """(seconds, hits as the page says them, how it was done)."""
     started = time.perf_counter()
-    count = mailboxes.count()
-    rows = list(mailboxes[:PAGE_SIZE])
-    return time.perf_counter() - started, count, len(rows)
+    results = search_mailboxes(query)
+    count = results.count()
+    list(results[:PAGE_SIZE])
+    elapsed = time.perf_counter() - started
+    plan = results.plan
+    way = plan.count_way if plan.count_way != WALK else f"walk≤{plan.walk_budget or 'all'}"
+    return elapsed, f"{count:,}{'+' if results.capped else ''}", f"{way}, {plan.index_way}"
 
 
 def percentile(samples, share):
@@ -101,8 +107,8 @@ def explain(query):
 
 
 def measure(plan, repeat):
-    """{query: hits} from an untimed warm-up round, and {query: [seconds, …]}."""
-    hits = {query: run_page(query)[1] for _, query in plan}
+    """{query: (hits, ways)} from an untimed warm-up round, and {query: [seconds, …]}."""
+    hits = {query: run_page(query)[1:] for _, query in plan}
     samples = {query: [] for _, query in plan}
     for _ in range(repeat):
         for _, query in plan:
@@ -111,13 +117,38 @@ def measure(plan, repeat):
 
 
 def print_queries(plan, hits, samples):
-    print(f"\n{'category':<12} {'words':>5} {'hits':>9} {'p50 ms':>8} {'max ms':>8}  query")
+    print(
+        f"\n{'category':<12} {'words':>5} {'hits':>9} {'p50 ms':>8} {'max ms':>8}  "
+        f"{'counted by, sorted by':<32} query"
+    )
     for category, query in plan:
         times = samples[query]
+        count, ways = hits[query]
         print(
-            f"{category:<12} {words(query):>5} {hits[query]:>9,} "
-            f"{milliseconds(times, 0.5)} {max(times) * 1000:8.1f}  {query}"
+            f"{category:<12} {words(query):>5} {count:>9} "
+            f"{milliseconds(times, 0.5)} {max(times) * 1000:8.1f}  {ways:<32} {query}"
         )
+
+
+def print_indexes():
+    """The index design: what search reads, as the database has it."""
+    print("indexes search reads:")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, pg_size_pretty(pg_relation_size(indexname::regclass)), "
+                "indexdef FROM pg_indexes WHERE tablename = 'agencies_mailbox' "
+                "AND indexname IN ('mailbox_search_words_idx', 'mailbox_public_walk_idx', "
+                "'agencies_mailbox_address_key')"
+            )
+        else:
+            cursor.execute(
+                "SELECT name, '', sql FROM sqlite_master WHERE name IN ('agencies_mailbox_words', "
+                "'mailbox_public_walk_idx', 'sqlite_autoindex_agencies_mailbox_1')"
+            )
+        for name, size, definition in cursor.fetchall():
+            definition = " ".join((definition or "(unique address)").split())
+            print(f"  {name} {size}: {definition}")
 
 
 def print_summary(plan, samples):
@@ -148,6 +179,7 @@ def main():
         f"rows: {Agency.objects.count():,} agencies, {Official.objects.count():,} officials, "
         f"{Mailbox.objects.count():,} mailboxes, {Mailbox.objects.public().count():,} public"
     )
+    print_indexes()
     categories = {category: list(queries) for category, queries in FIXED.items()}
     for category, queries in queries_from_data().items():
         categories.setdefault(category, []).extend(queries)
