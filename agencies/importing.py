@@ -38,7 +38,11 @@ KINDS = {
     "ca nhan": Mailbox.Kind.PERSONAL,
     "personal": Mailbox.Kind.PERSONAL,
 }
-YES, NO = {"co", "yes", "1", "true", "x"}, {"khong", "no", "0", "false"}
+PUBLISHED = {
+    **dict.fromkeys(["co", "yes", "1", "true", "x"], True),
+    **dict.fromkeys(["khong", "no", "0", "false"], False),
+}
+UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -385,39 +389,43 @@ class DirectoryImport:
             return None
         seen[address] = row.number
         name = restore_formula(clean(values.get("full_name", "")))
-        kind = (
-            KINDS.get(fold(values.get("kind", "")).strip())
-            if values.get("kind")
-            else (Mailbox.Kind.PERSONAL if name else Mailbox.Kind.AGENCY)
+        kind = self.word(
+            row,
+            "kind",
+            KINDS,
+            _("Write “cơ quan” (agency) or “cá nhân” (personal), not “%(value)s”."),
         )
-        if kind is None:
-            self.error(
-                row.number,
-                "kind",
-                _("Write “cơ quan” (agency) or “cá nhân” (personal), not “%(value)s”."),
-                value=values["kind"],
-            )
+        if kind is UNKNOWN:
             return None
+        kind = kind or (Mailbox.Kind.PERSONAL if name else Mailbox.Kind.AGENCY)
         if kind == Mailbox.Kind.PERSONAL and not name:
             self.error(row.number, "full_name", _("A personal mailbox needs the official's name."))
             return None
         if kind == Mailbox.Kind.AGENCY and name:
             self.error(row.number, "full_name", _("An agency mailbox has no official's name."))
             return None
-        published = fold(values.get("published", "")).strip()
-        if published and published not in YES | NO:
-            self.error(
-                row.number,
-                "published",
-                _("Write “có” or “không” (yes or no), not “%(value)s”."),
-                value=values["published"],
-            )
+        published = self.word(
+            row, "published", PUBLISHED, _("Write “có” or “không” (yes or no), not “%(value)s”.")
+        )
+        if published is UNKNOWN:
             return None
-        published = published in YES if published else kind == Mailbox.Kind.AGENCY
+        if published is None:  # by default agencies are published, people are not
+            published = kind == Mailbox.Kind.AGENCY
         if agency is None:
             return None  # its agency row was refused in the first pass
         position = restore_formula(clean(values.get("position", "")))
         return Entry(row.number, agency, kind, address, name, position, published)
+
+    def word(self, row, field_name, words, message):
+        """What a cell's word stands for (with or without diacritics), None for an empty
+        cell, or UNKNOWN after reporting a word the list does not know."""
+        written = row.values.get(field_name, "")
+        if not written.strip():
+            return None
+        meaning = words.get(" ".join(fold(written).split()), UNKNOWN)
+        if meaning is UNKNOWN:
+            self.error(row.number, field_name, message, value=written)
+        return meaning
 
     def write(self, entries, lineage):
         existing = Mailbox.objects.select_related("official").in_bulk(
