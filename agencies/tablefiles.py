@@ -23,7 +23,7 @@ import itertools
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -128,6 +128,7 @@ class AddressList:
     converted_from: str | None  # tcvn3 or vni when legacy-font text was converted
     columns: dict  # field -> heading as written in the file
     rows: Iterator[Row]
+    reread: Callable[[], Iterator[Row]]  # the rows again from the first, without re-decoding
 
 
 def read_address_list(data, filename, *, uploaded=True):
@@ -159,11 +160,18 @@ def read_address_list(data, filename, *, uploaded=True):
     first = next(rows, None)
     if first is None:
         raise _error("no_rows", name=name)
+
+    def reread():
+        again = records()
+        _read_header(again, convert, name)
+        return _rows(again, indexes, convert, name)
+
     return AddressList(
         encoding=encoding or reading,
         converted_from=reading if reading in _LEGACY else None,
         columns=columns,
         rows=_chain(first, rows),
+        reread=reread,
     )
 
 

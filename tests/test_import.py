@@ -34,7 +34,7 @@ def csv_file(*rows, header=HEADER):
 def run_import(data, user=None, dry_run=False, filename="list.csv"):
     table = read_address_list(data, filename)
     importer = DirectoryImport(user, dry_run=dry_run, keep_outcomes=100)
-    return importer.run(lambda: read_address_list(data, filename).rows, table.columns)
+    return importer.run(table.reread, table.columns)
 
 
 def directory_state():

@@ -37,9 +37,7 @@ class Command(BaseCommand):
             self.staff_user(user), dry_run=dry_run, on_progress=self.progress
         )
         try:
-            result = importer.run(
-                lambda: read_address_list(data, file.name, uploaded=False).rows, table.columns
-            )
+            result = importer.run(table.reread, table.columns)
         except AddressListError as error:  # found while reading the rows: nothing was written
             raise CommandError(f"{file}: {' '.join(error.messages)}") from None
         sys.stderr.write("\n")
