@@ -94,6 +94,7 @@ class AddressListResource(resources.Resource):
         result = Result()
         result.diff_headers = [dataset.columns_written[field] for field in present]
         result.total_rows = outcome.rows
+        result.directory_import = outcome  # the preview also says how many agencies change
         by_number = (
             {record[ROW_NUMBER]: record for record in dataset.dict} if outcome.errors else {}
         )

@@ -42,6 +42,7 @@ class TestPreviewThenConfirm:
         html = preview.content.decode()
         assert preview.status_code == 200
         assert "Sẽ tạo mới: 4. Sẽ cập nhật: 0. Không đổi: 0." in html
+        assert "Cơ quan, đơn vị: tạo mới 2, đổi tên hoặc chuyển 0." in html
         assert "hadtn@tayninh.gov.vn" in html
         assert not Mailbox.objects.exists()  # the preview wrote nothing
 

@@ -276,7 +276,9 @@ class TestScope:
 class TestCommand:
     def test_imports_a_windows_1258_file_as_nfc(self, tay_ninh, gia_lai, capsys):
         call_command("import_directory", str(DATA / "windows1258.csv"))
-        assert "created 4, updated 0, unchanged 0" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "created 4, updated 0, unchanged 0" in out
+        assert "agencies: created 4, renamed or moved 0; officials created 3" in out
         official = Official.objects.get(full_name="Đặng Thị Ngọc Hà")
         assert unicodedata.is_normalized("NFC", official.full_name)
         assert Agency.objects.get(code="000.00.12.H21").name == "Văn phòng Đoàn đại biểu Quốc hội"

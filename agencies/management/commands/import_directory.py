@@ -48,6 +48,10 @@ class Command(BaseCommand):
             raise CommandError(f"{len(result.errors)} error(s): nothing was imported.")
         note = " (dry run: nothing was written)" if dry_run else ""
         self.stdout.write(f"{result.summary()}{note}")
+        self.stdout.write(
+            f"agencies: created {result.agencies_created}, renamed or moved "
+            f"{result.agencies_updated}; officials created {result.officials_created}"
+        )
 
     def staff_user(self, username):
         if username is None:
