@@ -62,13 +62,12 @@ def env_list(name, default=()):
 
 DEBUG = env_bool("DEBUG")
 
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set SECRET_KEY (or SECRET_KEY_FILE), or DEBUG=1 for development"
-        )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+# Without a key in production the WSGI application refuses to start (portal/wsgi.py) and
+# Django refuses whatever would sign with it; commands that sign nothing (migrate,
+# makemigrations, load_divisions) still run, as an operator expects before configuring.
+SECRET_KEY = env("SECRET_KEY") or (
+    "django-insecure-development-only-key-never-use-in-production" if DEBUG else ""
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

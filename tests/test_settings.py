@@ -29,10 +29,26 @@ def test_deploy_check_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
-    assert result.returncode != 0
-    assert "Set SECRET_KEY" in result.stderr
+def test_production_refuses_to_serve_without_a_secret_key():
+    environment = {**PRODUCTION, "SECRET_KEY": ""}
+    served = subprocess.run(
+        [sys.executable, "-c", "import portal.wsgi"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert served.returncode != 0
+    assert "Set SECRET_KEY" in served.stderr
+    deploy = manage("check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert deploy.returncode != 0
+    assert "SECRET_KEY" in deploy.stderr
+
+
+def test_commands_that_sign_nothing_run_before_configuration():
+    result = manage("makemigrations", "--check", "--dry-run", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_malformed_setting_stops_start_up():
