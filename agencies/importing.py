@@ -27,7 +27,7 @@ from .bulk import BulkWriter
 from .exporting import restore_formula
 from .models import Agency, Mailbox, Official, Province
 from .signals import directory_changed
-from .text import clean, fold, nfc, search_key, vietnamese_slug
+from .text import clean, fold, free_slug, nfc, search_key
 from .validators import is_government_address, validate_agency_code, validate_mailbox_address
 
 BATCH_SIZE = 2000
@@ -568,12 +568,7 @@ class SiblingSlugs:
                     "slug", flat=True
                 )
             )
-        base = vietnamese_slug(agency.name)[:100] or "co-quan"
-        slug, number = base, 2
-        while slug in self.taken[key]:
-            slug, number = f"{base}-{number}", number + 1
-        self.taken[key].add(slug)
-        return slug
+        return free_slug(agency.name, self.taken[key])
 
 
 class Lineage:

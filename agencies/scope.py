@@ -7,7 +7,7 @@ choices, every object URL and every import goes through these functions.
 
 from django.db.models import Q
 
-from .models import Agency, Mailbox, MailboxRequest, Official, Province, Role
+from .models import Agency, Mailbox, Official, Province, Role
 from .models.roles import is_national, roles_of
 
 
@@ -40,10 +40,6 @@ def mailboxes_for(user):
 
 def active_mailboxes_for(user):
     return mailboxes_for(user).filter(status=Mailbox.Status.ACTIVE)
-
-
-def requests_for(user):
-    return MailboxRequest.objects.filter(agency_filter(user, "agency__"))
 
 
 def provinces_for(user):

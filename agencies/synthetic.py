@@ -33,7 +33,7 @@ from django.db import reset_queries, transaction
 
 from .addresses import agency_local_part, local_parts, propose
 from .models import Agency, Mailbox, Official
-from .text import clean, search_key, search_words, vietnamese_slug
+from .text import clean, free_slug, search_key, search_words
 
 DATA = Path(__file__).parent / "data"
 PUBLISHED_STAFF = 0.35
@@ -215,13 +215,7 @@ class ProvinceDirectory:
 
     def _free_slug(self, name, parent):
         """What `Agency.unique_slug` would give: numbered when a sibling has it already."""
-        taken = self._slugs[id(parent)]
-        base = vietnamese_slug(name)[:100] or "co-quan"
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        taken.add(slug)
-        return slug
+        return free_slug(name, self._slugs[id(parent)])
 
     def _code(self, rank, parent):
         """An electronic identifier shaped like Decision 20/2020's `A1.A2.A3.A4`: A4 names

@@ -60,3 +60,14 @@ def search_key(*parts):
 def vietnamese_slug(text):
     """A URL slug without diacritics; `Đồng Nai` gives `dong-nai`, not `ng-nai`."""
     return slugify(fold(text))
+
+
+def free_slug(name, taken):
+    """A slug from `name` that `taken` does not hold yet, numbered if need be
+    (`phong-kinh-te-2`); it is added to `taken`."""
+    base = vietnamese_slug(name)[:100] or "co-quan"
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    taken.add(slug)
+    return slug

@@ -59,6 +59,12 @@ class Canaries:
         hidden = self.agency(province, "Ban Kín Đáo Bốn", published=False)
         self.mailbox(hidden, "kindao.bon@tayninh.gov.vn")
         self.person(hidden, "Trịnh Kín Bốn", "trinhkb.bon@tayninh.gov.vn")
+        # A published unit of the unpublished agency: its page URL would name the parent.
+        unit = make_agency(name="Phòng Con Kín Bốn", parent=hidden)
+        self.agencies.append(unit)
+        self.strings |= {unit.name, unit.path_slug}
+        self.names.append(unit.name)
+        self.mailbox(unit, "phongcon.bon@tayninh.gov.vn")
         # A dissolved agency, with its mailbox and official.
         dissolved = self.agency(province, "Ban Giải Thể Năm", is_active=False)
         self.mailbox(dissolved, "giaithe.nam@tayninh.gov.vn")

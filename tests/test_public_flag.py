@@ -26,13 +26,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def by_the_rule():
+    """The rule asked of the records themselves: the mailbox, its official, its agency and
+    every agency above it."""
+    shown = {
+        agency.pk
+        for agency in Agency.objects.all()
+        if all(a.published and a.is_active for a in [*agency.ancestors(), agency])
+    }
     return set(
         Mailbox.objects.filter(
             Q(official__isnull=True) | Q(official__published=True, official__is_active=True),
             status=Mailbox.Status.ACTIVE,
             published=True,
-            agency__published=True,
-            agency__is_active=True,
+            agency__in=shown,
         ).values_list("address", flat=True)
     )
 
@@ -114,6 +120,26 @@ class TestAgencySave:
             assert shown is (published and is_active)
             assert "stt@longan.gov.vn" in flagged()  # the department is not the unit
             assert_flags_follow_the_rule()
+
+    def test_hiding_an_agency_hides_its_units_and_showing_it_shows_them(self, department, unit):
+        department.published = False
+        department.save()
+        unit.refresh_from_db()
+        assert unit.is_public is False
+        assert not {"stt@longan.gov.vn", "ttcntt@longan.gov.vn"} & flagged()
+        assert_flags_follow_the_rule()
+        department.published = True
+        department.save()
+        assert {"stt@longan.gov.vn", "ttcntt@longan.gov.vn"} <= flagged()
+        assert_flags_follow_the_rule()
+
+    def test_a_unit_created_under_a_hidden_agency_is_hidden(self, tay_ninh):
+        hidden = make_agency(tay_ninh, "Ban Kín Đáo", published=False)
+        unit = make_agency(name="Phòng Con", parent=hidden)
+        make_mailbox(unit, "phongcon@tayninh.gov.vn")
+        assert unit.is_public is False
+        assert "phongcon@tayninh.gov.vn" not in flagged()
+        assert_flags_follow_the_rule()
 
     def test_moves(self, department, unit, tay_ninh):
         unit.published = False
@@ -229,6 +255,7 @@ class TestBulkWrites:
         Official.objects.filter(full_name="Hoàng Văn Ví Dụ").update(is_active=False)
         Mailbox.objects.filter(address="stt@longan.gov.vn").update(published=False)
         assert flagged() != by_the_rule()
+        Agency.objects.refresh_public()
         assert Mailbox.objects.all().refresh_public() == Mailbox.objects.count()
         assert_flags_follow_the_rule()
 

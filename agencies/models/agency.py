@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..text import clean, search_key, search_words, vietnamese_slug
+from ..text import clean, free_slug, search_key, search_words
 from ..validators import validate_agency_code
 from .divisions import Commune, Province
 
@@ -23,8 +23,28 @@ class WebsiteField(models.URLField):
 
 class AgencyQuerySet(models.QuerySet):
     def public(self):
-        """Agencies a citizen may see: published and not dissolved."""
-        return self.filter(published=True, is_active=True)
+        """Agencies a citizen may see: published and not dissolved, and so is every agency
+        above them (a unit of a hidden agency would show the hidden name in its page URL,
+        its breadcrumb and its search words). Stored in `is_public` by `Agency.save`."""
+        return self.filter(is_public=True)
+
+    def refresh_public(self):
+        """Recompute `is_public` of every agency from the top down, after writes that did
+        not go through `Agency.save()`; then the mailboxes' flags need refreshing too."""
+        shown = Q(published=True, is_active=True)
+        deepest = self.aggregate(deepest=models.Max("depth"))["deepest"] or 0
+        for depth in range(deepest + 1):
+            rule = (
+                shown & Q(parent__isnull=True)
+                if depth == 0
+                else shown
+                & models.Exists(
+                    Agency.objects.filter(pk=models.OuterRef("parent_id"), is_public=True)
+                )
+            )
+            self.filter(depth=depth).update(
+                is_public=models.ExpressionWrapper(rule, models.BooleanField())
+            )
 
     def subtree(self, agency):
         """`agency` and every unit below it, at any depth."""
@@ -94,6 +114,7 @@ class Agency(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Untick when the unit is dissolved or merged.")
     )
+    is_public = models.BooleanField(editable=False, default=False, db_default=False)
     ancestor_path = models.CharField(max_length=255, editable=False, default=PATH_SEPARATOR)
     path_slug = models.CharField(max_length=1000, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -102,7 +123,14 @@ class Agency(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=["search_key", "name_key", "ancestor_path", "path_slug", "depth"]
+        excluded_fields=[
+            "search_key",
+            "name_key",
+            "ancestor_path",
+            "path_slug",
+            "depth",
+            "is_public",
+        ]
     )
 
     objects = AgencyQuerySet.as_manager()
@@ -126,18 +154,18 @@ class Agency(models.Model):
         self.name = clean(self.name)
         if self.parent_id:
             self.province_id = self.parent.province_id
-        self.slug = self.slug or self.unique_slug()
+        if not self.slug or self.slug_taken():
+            self.slug = self.unique_slug()  # also when a move puts it beside a namesake
         tracked = ["province_id", "ancestor_path", "path_slug", "name"]
-        publication = ["published", "is_active"]
-        old = type(self).objects.filter(pk=self.pk).values(*tracked, *publication).first()
+        old = type(self).objects.filter(pk=self.pk).values(*tracked, "is_public").first()
         self.place_in_tree()
         self.set_search_keys()
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if old and any(old[field] != getattr(self, field) for field in tracked):
-                self.refresh_subtree(f"{old['ancestor_path']}{self.pk}{PATH_SEPARATOR}")
-            if old and any(old[field] != getattr(self, field) for field in publication):
-                self.mailboxes.refresh_public()
+            moved = old and any(old[field] != getattr(self, field) for field in tracked)
+            if moved or (old and old["is_public"] != self.is_public):
+                old_prefix = f"{old['ancestor_path']}{self.pk}{PATH_SEPARATOR}"
+                self.refresh_subtree(old_prefix, search_keys=moved)
 
     def get_absolute_url(self):
         return reverse("directory:agency", args=[self.province.slug, self.path_slug])
@@ -175,13 +203,15 @@ class Agency(models.Model):
         return [int(part) for part in self.ancestor_path.split(PATH_SEPARATOR) if part]
 
     def place_in_tree(self):
-        """Derive the province, materialised paths and depth from the parent."""
+        """Derive the province, materialised paths, depth and publication from the parent."""
+        self.is_public = self.published and self.is_active
         if self.parent_id:
             parent = self.parent
             self.province_id = parent.province_id
             self.ancestor_path = parent.descendant_prefix
             self.path_slug = f"{parent.path_slug}{PATH_SEPARATOR}{self.slug}"
             self.depth = parent.depth + 1
+            self.is_public = self.is_public and parent.is_public
         else:
             self.ancestor_path = PATH_SEPARATOR
             self.path_slug = self.slug
@@ -189,21 +219,23 @@ class Agency(models.Model):
 
     def unique_slug(self):
         """A slug from the name, numbered when a sibling already has it."""
-        base = vietnamese_slug(self.name)[:100] or "co-quan"
         siblings = type(self).objects.filter(province_id=self.province_id, parent_id=self.parent_id)
-        taken = set(siblings.exclude(pk=self.pk).values_list("slug", flat=True))
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        return slug
+        return free_slug(
+            self.name, set(siblings.exclude(pk=self.pk).values_list("slug", flat=True))
+        )
+
+    def slug_taken(self):
+        siblings = type(self).objects.filter(province_id=self.province_id, parent_id=self.parent_id)
+        return siblings.filter(slug=self.slug).exclude(pk=self.pk).exists()
 
     def ancestors(self):
         """The agencies above this one, from the top down."""
         return type(self).objects.filter(pk__in=self.ancestor_ids).order_by("depth")
 
-    def refresh_subtree(self, old_prefix):
-        """After a move or rename: re-derive the units below (found by their `old_prefix`),
-        and every search key that names this agency."""
+    def refresh_subtree(self, old_prefix, search_keys=True):
+        """After a move, a rename or a change of publication: re-derive the units below
+        (found by their `old_prefix`), whether their mailboxes are public, and, unless only
+        the publication changed, every search key that names this agency."""
         from .mailbox import Mailbox
 
         below = list(
@@ -215,6 +247,11 @@ class Agency(models.Model):
             agency.place_in_tree()
             by_id[agency.pk] = agency
         type(self).objects.bulk_update(
-            below, ["province", "ancestor_path", "path_slug", "depth"], batch_size=500
+            below,
+            ["province", "ancestor_path", "path_slug", "depth", "is_public"],
+            batch_size=500,
         )
-        Mailbox.objects.filter(agency__in=[self.pk, *by_id]).refresh_search_keys()
+        mailboxes = Mailbox.objects.filter(agency__in=list(by_id))
+        if search_keys:
+            mailboxes.refresh_search_keys()
+        mailboxes.refresh_public()

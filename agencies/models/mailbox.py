@@ -58,14 +58,6 @@ class AddressField(models.CharField):
         return value
 
 
-class OfficialQuerySet(models.QuerySet):
-    def public(self):
-        """Competent officials still in post, of a public agency: the people we publish."""
-        return self.filter(
-            published=True, is_active=True, agency__published=True, agency__is_active=True
-        )
-
-
 class Official(models.Model):
     """A cán bộ, công chức, viên chức holding a position in an agency."""
 
@@ -86,8 +78,6 @@ class Official(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_key"])
-
-    objects = OfficialQuerySet.as_manager()
 
     class Meta:
         ordering = ["agency", "full_name"]
@@ -297,15 +287,14 @@ class Mailbox(models.Model):
             raise ValidationError(errors)
 
     def meets_publication_rule(self):
-        """May citizens see this mailbox? Active and published, its agency published and not
-        dissolved, and for a personal mailbox an official marked competent and still in post.
-        `PUBLICATION_RULE` says the same in SQL."""
-        agency, official = self.agency, self.official
+        """May citizens see this mailbox? Active and published, its agency public (published
+        and not dissolved, and so are the agencies above it), and for a personal mailbox an
+        official marked competent and still in post. `PUBLICATION_RULE` says the same in SQL."""
+        official = self.official
         return (
             self.status == self.Status.ACTIVE
             and self.published
-            and agency.published
-            and agency.is_active
+            and self.agency.is_public
             and (official is None or (official.published and official.is_active))
         )
 
