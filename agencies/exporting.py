@@ -52,13 +52,18 @@ def restore_formula(value):
 
 
 def exported(mailboxes):
-    """The active mailboxes of `mailboxes` in a stable order, as rows of LOOKUPS values."""
-    return (
+    """The active mailboxes of `mailboxes` in a stable order, as rows of LOOKUPS values.
+
+    `published` is whether the address shows: for a person's mailbox, only when the official
+    is published (competent) too, which is how the importer reads the column back."""
+    rows = (
         mailboxes.filter(status=Mailbox.Status.ACTIVE)
         .order_by("agency__province__code", "agency__path_slug", "kind", "address")
-        .values_list(*LOOKUPS)
+        .values_list(*LOOKUPS, "official__published")
         .iterator(chunk_size=CHUNK_SIZE)
     )
+    for *values, published, official_published in rows:
+        yield (*values, published and official_published is not False)
 
 
 def list_rows(mailboxes):

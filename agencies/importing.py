@@ -119,6 +119,7 @@ class DirectoryImport:
         self.result = ImportResult()
         self.columns = {}
         self.writer = BulkWriter(user, change_reason())
+        self.changed_agencies = []  # (agency, new name, new parent), saved after the new ones
 
     def run(self, rows, columns):
         """Import `rows()` (a callable giving a fresh iterator of rows with `.number` and
@@ -233,6 +234,8 @@ class DirectoryImport:
             if agency is not None:
                 entry.agency = existing[entry.code] = agency
         self.create_agencies([e.agency for e in named.values() if e.agency and not e.agency.pk])
+        if self.result.ok:
+            self.save_changed_agencies()
 
     def in_tree_order(self, named, existing):
         """The file's agencies, each after its parent. A parent found neither in the
@@ -288,11 +291,35 @@ class DirectoryImport:
                 province=agency.province.name,
             )
             return
-        if (agency.name, agency.parent_id) != (entry.name, parent and parent.pk):
-            agency.name, agency.parent = entry.name, parent
+        # An empty parent column keeps the agency where it is (an export of a unit whose
+        # parent has no identifier writes it empty).
+        moved = parent is not None and (parent.pk is None or parent.pk != agency.parent_id)
+        if moved and not self.may_move(entry, agency, parent, visible):
+            return
+        if moved or agency.name != entry.name:
+            self.changed_agencies.append((agency, entry.name, parent if moved else agency.parent))
+
+    def may_move(self, entry, agency, parent, visible):
+        """May the file put an agency of the directory under `parent`? Not outside the
+        uploader's scope, not into another province, and not under one of its own units."""
+        if parent.pk is not None and parent.pk not in visible:
+            message = _("Parent agency %(code)s is outside the agencies you manage.")
+        elif parent.province_id != agency.province_id:
+            message = _("Parent agency %(code)s is in another province.")
+        elif is_under(parent, agency):
+            message = _("Agency %(code)s cannot be placed under one of its own units.")
+        else:
+            return True
+        self.error(entry.row, "parent_code", message, code=entry.parent_code)
+        return False
+
+    def save_changed_agencies(self):
+        """Rename and move the directory's agencies, now that their new parents exist."""
+        for agency, name, parent in self.changed_agencies:
+            agency.name, agency.parent = name, parent
             agency._history_user, agency._change_reason = self.user, change_reason()
             agency.save()
-            self.result.agencies_updated += 1
+        self.result.agencies_updated += len(self.changed_agencies)
 
     def new_agency(self, entry, parent, visible):
         if parent is not None:
@@ -439,6 +466,10 @@ class DirectoryImport:
                 if not self.same_owner(row, mailbox, agency, name):
                     continue
                 mailbox.agency = agency  # the same agency, with its province at hand
+            # "Công khai" says whether the address shows on the public pages: for a person,
+            # the mailbox and the official (competent) together. It is compared with what
+            # shows now, so that a list exported and imported back changes nothing.
+            shown = mailbox is not None and mailbox.published
             official = None
             if kind == Mailbox.Kind.PERSONAL:
                 official = mailbox.official if mailbox else officials.get(agency, name)
@@ -452,10 +483,19 @@ class DirectoryImport:
                     )
                     officials.add(official)
                     new_officials.append(official)
-                elif (official.position, official.published) != (position, published):
-                    official.position, official.published = position, published
-                    official.search_key = search_key(official.full_name, position)
-                    changed_officials[id(official)] = official
+                else:
+                    if mailbox is None:  # a new address for someone listed: back in post
+                        changes = {"position": position, "published": published, "is_active": True}
+                    else:
+                        shown = shown and official.published
+                        changes = {"position": position}
+                        if shown != published:
+                            changes["published"] = published
+                    if any(getattr(official, key) != value for key, value in changes.items()):
+                        for key, value in changes.items():
+                            setattr(official, key, value)
+                        official.search_key = search_key(official.full_name, official.position)
+                        changed_officials[id(official)] = official
             if mailbox is None:
                 mailbox = Mailbox(
                     address=address,
@@ -466,8 +506,9 @@ class DirectoryImport:
                 )
                 new_mailboxes.append(mailbox)
                 self.outcome(row, "new", address)
-            elif mailbox.published != published or id(official) in changed_officials:
-                mailbox.published = published
+            elif shown != published or id(official) in changed_officials:
+                if shown != published:
+                    mailbox.published = published
                 changed_mailboxes.append(mailbox)
                 self.outcome(row, "update", address)
             else:
@@ -479,7 +520,7 @@ class DirectoryImport:
         self.writer.update(
             Official,
             list(changed_officials.values()),
-            ["position", "published", "search_key", "updated_at"],
+            ["position", "published", "is_active", "search_key", "updated_at"],
         )
         for mailbox in new_mailboxes + changed_mailboxes:
             if mailbox.official is not None:
@@ -526,6 +567,18 @@ class DirectoryImport:
         if self.user and not scope.mailboxes_for(self.user).filter(pk=mailbox.pk).exists():
             return _("an agency outside the ones you manage")
         return mailbox.official.full_name if mailbox.official_id else mailbox.agency.name
+
+
+def is_under(parent, agency):
+    """Is `parent` (perhaps new from the file, perhaps in the directory) `agency` itself or
+    one of its units?"""
+    while parent is not None:
+        if parent is agency or (parent.pk is not None and parent.pk == agency.pk):
+            return True
+        if parent.pk is not None:  # in the directory: its path says the rest
+            return parent.ancestor_path.startswith(agency.descendant_prefix)
+        parent = parent.parent
+    return False
 
 
 def change_reason():

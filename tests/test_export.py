@@ -36,6 +36,21 @@ def export(file_format, *args, tmp_path):
     return path
 
 
+class TestPublication:
+    def test_an_official_not_competent_stays_unpublished_through_a_round_trip(
+        self, directory, tmp_path
+    ):
+        hidden = make_official(directory, "Phan Không Công Bố", published=False)
+        make_mailbox(directory, "phankcb@longan.gov.vn", official=hidden)  # mailbox published
+        path = export("csv", "--include-unpublished", tmp_path=tmp_path)
+        row = next(line for line in path.read_text("utf-8-sig").splitlines() if "phankcb" in line)
+        assert row.endswith(",cá nhân,không")
+        result = run_import(path.read_bytes(), filename=path.name)
+        assert result.ok and result.updated == 0
+        assert not Mailbox.objects.public().filter(address="phankcb@longan.gov.vn").exists()
+        assert Official.objects.get(full_name="Phan Không Công Bố").published is False
+
+
 class TestRoundTrip:
     @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
     def test_export_then_import_changes_nothing(self, directory, tmp_path, file_format):

@@ -301,3 +301,73 @@ class TestCommand:
         with pytest.raises(CommandError) as error:
             call_command("import_directory", str(DATA / "image.png"))
         assert "image.png" in str(error.value)
+
+
+class TestAgencyMoves:
+    """What a list may do to agencies already in the directory."""
+
+    @pytest.fixture
+    def unit(self, department):
+        return make_agency(name="Phòng Bưu chính", parent=department, code="000.31.02.H37")
+
+    def row(self, code, name, parent, email):
+        return f"Tây Ninh,{code},{name},{parent},,,{email},cơ quan,có"
+
+    def test_a_focal_officer_cannot_move_their_agency_to_another_province(
+        self, department, gia_lai
+    ):
+        make_agency(gia_lai, "Sở Nội vụ tỉnh Gia Lai", code="000.33.00.H21")
+        focal = make_staff("focal_a", Role.Kind.FOCAL, agency=department)
+        result = run_import(
+            csv_file(
+                self.row("000.31.00.H37", department.name, "000.33.00.H21", "stt@longan.gov.vn")
+            ),
+            user=focal,
+        )
+        assert [(e.row, e.column) for e in result.errors] == [(2, "Mã cơ quan cấp trên")]
+        department.refresh_from_db()
+        assert (department.parent, department.province.name) == (None, "Tây Ninh")
+
+    def test_an_agency_cannot_go_under_its_own_unit(self, department, unit):
+        result = run_import(
+            csv_file(
+                self.row("000.31.00.H37", department.name, "000.31.02.H37", "stt@longan.gov.vn")
+            )
+        )
+        assert "đơn vị trực thuộc của chính nó" in result.errors[0].message
+        department.refresh_from_db()
+        assert department.parent is None and department.path_slug.count("/") == 0
+
+    def test_an_empty_parent_keeps_a_unit_where_it_is(self, department, unit):
+        make_mailbox(unit, "pbc@longan.gov.vn")
+        result = run_import(csv_file(self.row("000.31.02.H37", unit.name, "", "pbc@longan.gov.vn")))
+        assert (result.ok, result.unchanged, result.agencies_updated) == (True, 1, 0)
+        unit.refresh_from_db()
+        assert unit.parent == department
+
+    def test_an_agency_can_move_under_a_new_unit_of_the_same_file(self, department, unit):
+        result = run_import(
+            csv_file(
+                self.row("000.31.09.H37", "Phòng Mới", "000.31.00.H37", "pm@longan.gov.vn"),
+                self.row("000.31.02.H37", unit.name, "000.31.09.H37", "pbc2@longan.gov.vn"),
+            )
+        )
+        assert result.ok, result.errors
+        unit.refresh_from_db()
+        assert unit.parent.code == "000.31.09.H37"
+        assert unit.path_slug.endswith("phong-moi/phong-buu-chinh")
+
+    def test_a_new_address_brings_an_official_back_in_post(self, department):
+        official = department.officials.get()
+        official.is_active = False
+        official.save()
+        result = run_import(
+            csv_file(
+                "Tây Ninh,000.31.00.H37,Sở Thông tin và Truyền thông tỉnh Long An,,Hoàng Văn Ví Dụ,"
+                "Giám đốc,vidu2@longan.gov.vn,cá nhân,có"
+            )
+        )
+        assert result.ok and result.created == 1
+        official.refresh_from_db()
+        assert official.is_active
+        assert Mailbox.objects.public().filter(address="vidu2@longan.gov.vn").exists()
