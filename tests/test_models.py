@@ -217,3 +217,34 @@ def test_official_moving_agency_takes_the_mailbox_along(department, tay_ninh):
     mailbox.refresh_from_db()
     assert mailbox.agency == other
     assert " noi vu " in mailbox.search_key
+
+
+class TestOwnerChanges:
+    """The admin's change form validates with Mailbox.clean: the quarantine holds there too."""
+
+    def test_an_address_in_use_does_not_pass_to_someone_else(self, department):
+        mailbox = Mailbox.objects.get(address="duhv@longan.gov.vn")
+        mailbox.official = make_official(department, "Người Khác")
+        with pytest.raises(ValidationError) as error:
+            mailbox.full_clean()
+        assert error.value.error_dict["official"][0].code == "owner_change"
+
+    def test_a_retired_address_goes_to_someone_else_only_after_the_quarantine(self, department):
+        mailbox = Mailbox.objects.get(address="duhv@longan.gov.vn")
+        mailbox.status, mailbox.retired_on = Mailbox.Status.RETIRED, datetime.date.today()
+        mailbox.save()
+        newcomer = make_official(department, "Người Mới")
+        mailbox.status, mailbox.retired_on, mailbox.official = Mailbox.Status.ACTIVE, None, newcomer
+        with pytest.raises(ValidationError):
+            mailbox.full_clean()
+        Mailbox.objects.filter(pk=mailbox.pk).update(
+            retired_on=datetime.date.today() - datetime.timedelta(days=400)
+        )
+        mailbox.full_clean()
+
+    def test_the_same_person_gets_it_back(self, department):
+        mailbox = Mailbox.objects.get(address="duhv@longan.gov.vn")
+        mailbox.status, mailbox.retired_on = Mailbox.Status.RETIRED, datetime.date.today()
+        mailbox.save()
+        mailbox.status, mailbox.retired_on = Mailbox.Status.ACTIVE, None
+        mailbox.full_clean()

@@ -301,3 +301,68 @@ class TestNotificationsAndHistory:
         assert (
             mailbox_record.history_change_reason == f"Đề nghị số {request.pk}, văn bản 12/UBND-VP"
         )
+
+
+class BrokenMailServer:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
+class TestWhatCanGoWrong:
+    def test_an_approved_request_can_still_be_rejected(self, department, focal, it_staff):
+        request = new_personal(department, focal)
+        request.approve(by=it_staff)
+        request.reject(by=it_staff, reason="Địa chỉ đã cấp cho người khác trên hệ thống thư")
+        assert request.status == "rejected"
+        assert not Mailbox.objects.filter(address="tannm@longan.gov.vn").exists()
+
+    def test_the_requester_can_withdraw_an_approved_request(self, department, focal, it_staff):
+        request = new_personal(department, focal)
+        request.approve(by=it_staff)
+        request.cancel(by=focal)
+        assert request.status == "cancelled"
+
+    def test_one_address_is_not_promised_twice(self, department, focal, it_staff):
+        first = new_personal(department, focal)
+        first.approve(by=it_staff)
+        second = file_request(
+            department,
+            focal,
+            mailbox_kind="personal",
+            full_name="Nguyễn Mạnh Tấn",
+            address="tannm@longan.gov.vn",
+        )
+        with pytest.raises(ValidationError) as error:
+            second.approve(by=it_staff)
+        assert error.value.code == "address_promised"
+        assert str(first.pk) in error.value.messages[0]
+
+    def test_a_mailbox_retired_meanwhile_is_not_retired_again(self, department, focal, it_staff):
+        mailbox = Mailbox.objects.get(address="duhv@longan.gov.vn")
+        requests = [
+            file_request(department, focal, kind="retire", mailbox=mailbox, reason="Nghỉ hưu")
+            for _ in range(2)
+        ]
+        for request in requests:
+            request.approve(by=it_staff)
+        requests[0].complete(by=it_staff)
+        Mailbox.objects.filter(pk=mailbox.pk).update(retired_on=datetime.date(2026, 1, 2))
+        with pytest.raises(ValidationError) as error:
+            requests[1].complete(by=it_staff)
+        assert error.value.code == "mailbox_retired"
+        assert Mailbox.objects.get(pk=mailbox.pk).retired_on == datetime.date(2026, 1, 2)
+
+    def test_a_mail_server_down_does_not_undo_a_decision(
+        self, department, focal, it_staff, settings, django_capture_on_commit_callbacks
+    ):
+        settings.EMAIL_BACKEND = "tests.test_workflow.BrokenMailServer"
+        request = new_personal(department, focal)
+        with django_capture_on_commit_callbacks(execute=True):
+            request.approve(by=it_staff)
+        request.refresh_from_db()
+        assert request.status == "approved"

@@ -115,6 +115,11 @@ class MailboxAdmin(AddressListAdminMixin, ScopedAdminMixin, FoldedSearchMixin, H
         (_("Temporary non-government address"), {"fields": ["is_temporary", "temporary_reason"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        """An address is never renamed: the old one would be free at once, with no record
+        of its retirement. Retire it and request a new one instead."""
+        return ["address"] if obj is not None else []
+
     @admin.display(description=_("owner"))
     def owner_name(self, mailbox):
         return mailbox.owner_name

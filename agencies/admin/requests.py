@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from ..forms import DecisionForm, MailboxRequestForm
 from ..models import MailboxRequest
-from ..models.roles import can_decide
 from .scoping import HistoryAdmin, ScopedAdminMixin
 
 
@@ -109,10 +108,8 @@ class MailboxRequestAdmin(ScopedAdminMixin, HistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "decision_form": DecisionForm(),
-            "can_decide": obj is not None
-            and can_decide(request.user, obj.agency)
-            and request.user.has_perm("agencies.decide_mailboxrequest")
-            and request.user.pk != obj.requested_by_id,
+            "can_decide": obj is not None and obj.may_decide(request.user),
+            "can_cancel": obj is not None and obj.may_cancel(request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

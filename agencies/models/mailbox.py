@@ -283,8 +283,37 @@ class Mailbox(models.Model):
             errors["retired_on"] = ValidationError(
                 _("Give the date the mailbox was retired."), code="retired_without_date"
             )
+        errors.update(self.owner_change_errors())
         if errors:
             raise ValidationError(errors)
+
+    def owner_change_errors(self):
+        """An address in use passes to nobody else, and a retired one only after the
+        quarantine: mail for a departed official must never reach a newcomer."""
+        before = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values("status", "official_id", "agency_id", "retired_on")
+            .first()
+        )
+        if before is None or self.status != self.Status.ACTIVE:
+            return {}
+        new_owner = before["official_id"] != self.official_id or (
+            self.official_id is None and before["agency_id"] != self.agency_id
+        )
+        if new_owner and before["status"] == self.Status.ACTIVE:
+            message = _(
+                "An address in use does not pass to someone else: retire it, then request a "
+                "new mailbox."
+            )
+        elif new_owner and before["retired_on"] > quarantine_start():
+            message = _(
+                "This address was retired on %(date)s and stays with its former owner for "
+                "%(months)s months."
+            ) % {"date": before["retired_on"], "months": settings.MAILBOX_QUARANTINE_MONTHS}
+        else:
+            return {}
+        return {"official": ValidationError(message, code="owner_change")}
 
     def meets_publication_rule(self):
         """May citizens see this mailbox? Active and published, its agency public (published

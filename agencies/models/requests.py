@@ -37,7 +37,8 @@ class MailboxRequest(models.Model):
 
     TRANSITIONS = {
         Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.CANCELLED},
-        Status.APPROVED: {Status.DONE},
+        # Approved but not done yet: the mailbox may still turn out impossible to create.
+        Status.APPROVED: {Status.DONE, Status.REJECTED, Status.CANCELLED},
     }
     ON_A_MAILBOX = (Kind.CHANGE, Kind.REISSUE, Kind.RETIRE)
 
@@ -211,6 +212,7 @@ class MailboxRequest(models.Model):
         def decide(request):
             if request.kind == self.Kind.NEW:
                 request.check_address_is_free()
+                request.check_address_not_promised()
             request.decided_by, request.decided_at = by, timezone.now()
 
         return self.move_to(self.Status.APPROVED, by, decide)
@@ -261,9 +263,23 @@ class MailboxRequest(models.Model):
             change(request)
             request._change_reason, request._history_user = status.label, by
             request.save()
-            transaction.on_commit(lambda: notify_requester(request))
+            # A mail server that is down must not undo, nor hide, a committed decision.
+            transaction.on_commit(lambda: notify_requester(request), robust=True)
         self.refresh_from_db()
         return request
+
+    def may_decide(self, user):
+        """May `user` approve, reject or complete this request?"""
+        return (
+            can_decide(user, self.agency)
+            and user.has_perm("agencies.decide_mailboxrequest")
+            and user.pk != self.requested_by_id
+        )
+
+    def may_cancel(self, user):
+        return user.pk == self.requested_by_id and self.Status.CANCELLED in self.TRANSITIONS.get(
+            self.status, ()
+        )
 
     def check_decider(self, user):
         if not (can_decide(user, self.agency) and user.has_perm("agencies.decide_mailboxrequest")):
@@ -292,6 +308,29 @@ class MailboxRequest(models.Model):
                 "months": settings.MAILBOX_QUARANTINE_MONTHS,
             },
         )
+
+    def check_address_not_promised(self):
+        """Two approved requests must not wait for the same new address."""
+        promised = (
+            type(self)
+            .objects.filter(kind=self.Kind.NEW, status=self.Status.APPROVED, address=self.address)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if promised is not None:
+            raise ValidationError(
+                _("%(address)s is promised already to request no. %(number)s."),
+                code="address_promised",
+                params={"address": self.address, "number": promised.pk},
+            )
+
+    def check_mailbox_is_active(self):
+        if self.mailbox.status != Mailbox.Status.ACTIVE:
+            raise ValidationError(
+                _("%(address)s was retired after this request was filed."),
+                code="mailbox_retired",
+                params={"address": self.mailbox.address},
+            )
 
     # The effects on the directory, applied when a request is done.
 
@@ -324,6 +363,7 @@ class MailboxRequest(models.Model):
         self.mailbox = mailbox
 
     def apply_change(self):
+        self.check_mailbox_is_active()
         mailbox, official = self.mailbox, self.mailbox.official
         if official is not None:
             official.full_name = self.full_name or official.full_name
@@ -340,6 +380,7 @@ class MailboxRequest(models.Model):
         self.record(mailbox).save()
 
     def apply_retire(self):
+        self.check_mailbox_is_active()
         mailbox = self.mailbox
         mailbox.status, mailbox.retired_on = Mailbox.Status.RETIRED, timezone.localdate()
         self.record(mailbox).save()
