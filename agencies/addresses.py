@@ -47,7 +47,7 @@ def propose(local_candidates, domain, unavailable, count=4):
     """Up to `count` free addresses on `domain`: each candidate as it is, then numbered.
 
     `unavailable` is anything supporting `in`: a set of addresses for bulk work, or
-    `AddressBook(...)` below, which asks the database.
+    `agencies.models.mailbox.UnavailableAddresses`, which asks the database.
     """
     proposals = []
     for number in range(1, 100):

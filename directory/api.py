@@ -3,7 +3,6 @@
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -27,7 +26,7 @@ class ApiSearchForm(forms.Form):
         value = self.cleaned_data["province"]
         if not value:
             return None
-        province = Province.objects.filter(Q(code=value) | Q(slug=value)).first()
+        province = Province.objects.find(value)
         if province is None:
             raise forms.ValidationError(_("Unknown province: %(value)s"), params={"value": value})
         return province

@@ -14,6 +14,7 @@ from agencies.models import Agency, Mailbox, Province
 from agencies.tablefiles import FIELDS, VIETNAMESE_HEADERS
 
 from .ratelimit import rate_limit
+from .views import public_agency_or_404
 
 TEMPLATE_NOTES = {
     "province": "Mã hoặc tên tỉnh, thành phố (ví dụ: 80 hoặc Tây Ninh)",
@@ -45,7 +46,7 @@ def province(request, slug, file_format):
 @require_GET
 @rate_limit("export")
 def agency(request, province_slug, path, file_format):
-    found = get_object_or_404(Agency.objects.public(), province__slug=province_slug, path_slug=path)
+    found = public_agency_or_404(province_slug, path)
     mailboxes = Mailbox.objects.public().filter(agency__in=Agency.objects.subtree(found))
     return download(mailboxes, file_format, f"danh-ba-{found.slug}")
 

@@ -285,9 +285,10 @@ class SearchResults:
             return []
         if self.capped:
             addresses = self._walked_addresses(start, stop)
-            found = Mailbox.objects.filter(address__in=addresses).select_related(*SHOWN)
+            found = Mailbox.objects.public().filter(address__in=addresses).select_related(*SHOWN)
             by_address = {mailbox.address: mailbox for mailbox in found}
-            return [by_address[address] for address in addresses]
+            # A mailbox retired between the two queries is left out, not shown.
+            return [by_address[address] for address in addresses if address in by_address]
         hits = matching(self.query, self.plan.index_way, self.public)
         page = in_result_order(hits, self.query).values("address")[start:stop]
         # The page is cut before its rows are joined to what they show: joined first, a bad

@@ -84,22 +84,28 @@ class Verdict:
 
 def verify_address(address):
     """The verdict on `address`, already normalised (NFC, trimmed, lower case)."""
-    mailbox = Mailbox.objects.filter(address=address).select_related("agency__province").first()
+    mailbox = (
+        Mailbox.objects.filter(address=address)
+        .select_related("agency__province", "official")
+        .first()
+    )
     if mailbox is None:
         return Verdict(address, Verdict.UNKNOWN)
     province = mailbox.agency.province.name
     if mailbox.status == Mailbox.Status.ACTIVE:
-        public = Mailbox.objects.public().filter(pk=mailbox.pk).select_related("official").first()
-        if public is None:
+        if not mailbox.is_public:
             return Verdict(address, Verdict.ACTIVE, province=province)
         return Verdict(
             address,
             Verdict.ACTIVE,
             agency=mailbox.agency,
             province=province,
-            name=public.official.full_name if public.official_id else mailbox.agency.name,
+            name=mailbox.owner_name,
             temporary=mailbox.is_temporary,
         )
+    if not (mailbox.published and (mailbox.official is None or mailbox.official.published)):
+        # Never published: its agency would say whose it was.
+        return Verdict(address, Verdict.RETIRED, province=province, retired_on=mailbox.retired_on)
     agency, write_to = nearest_agency_mailbox(mailbox.agency)
     return Verdict(
         address,

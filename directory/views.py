@@ -19,7 +19,7 @@ PROVINCE_PAGE_DEPTH = 1  # deeper units are listed on their parent's own page
 @public_page
 def home(request):
     provinces = Province.objects.annotate(
-        agency_count=Count("agencies", filter=Q(agencies__published=True, agencies__is_active=True))
+        agency_count=Count("agencies", filter=Q(agencies__is_public=True))
     )
     return render(request, "directory/home.html", {"form": SearchForm(), "provinces": provinces})
 

@@ -252,6 +252,13 @@ MAILBOX_QUARANTINE_MONTHS = env_int("MAILBOX_QUARANTINE_MONTHS", 12)
 
 # Scans of agencies' letters: stored outside any public URL.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+# Uploaded lists between their preview and their confirmation: under the private root with
+# unguessable names, not in the shared /tmp where django-import-export puts them by default.
+STORAGES["import_export"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "imports"},
+}
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 LETTER_SCAN_MAX_BYTES = env_int("LETTER_SCAN_MAX_BYTES", 5 * 1024 * 1024)
 
 # E-mail: printed on the console unless an SMTP server is configured.

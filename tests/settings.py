@@ -15,3 +15,4 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="danhba-private-"))  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not keep connections)
+STORAGES["import_export"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT / "imports"  # noqa: F405

@@ -317,3 +317,16 @@ class TestCraftedPosts:
         )
         assert response.status_code == 403
         assert Mailbox.objects.filter(pk=mailbox.pk).exists()
+
+
+def test_a_national_administrator_picks_users_for_roles(client, db):
+    national = make_staff("quoc_gia", Role.Kind.NATIONAL)
+    make_staff("moi", Role.Kind.NATIONAL)
+    client.force_login(national)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "agencies", "model_name": "role", "field_name": "user", "term": "moi"},
+    )
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["moi"]
+    assert client.get(reverse("admin:auth_user_add")).status_code == 200

@@ -112,6 +112,26 @@ class TestApi:
         assert data["write_to"] == "stt@longan.gov.vn"
         assert "Kín" not in json.dumps(data, ensure_ascii=False)
 
+    def test_a_retired_address_never_published_names_no_agency(self, client, directory):
+        secret = make_official(directory, "Phan Kín Cũ", published=False)
+        make_mailbox(
+            directory,
+            "kincu@longan.gov.vn",
+            official=secret,
+            status="retired",
+            retired_on=RETIRED_ON,
+        )
+        _, data = verify_json(client, "kincu@longan.gov.vn")
+        assert data == {
+            "address": "kincu@longan.gov.vn",
+            "status": "retired",
+            "agency": None,
+            "province": "Tây Ninh",
+            "name": None,
+            "retired_on": "2025-07-01",
+            "write_to": None,
+        }
+
     @pytest.mark.parametrize("address", ["ai.do@tayninh.gov.vn", "phishing@tayninh-gov.vn"])
     def test_unknown(self, client, directory, address):
         _, data = verify_json(client, address)

@@ -9,6 +9,12 @@ from simple_history.models import HistoricalRecords
 from ..addresses import NamingPattern
 
 
+class ProvinceQuerySet(models.QuerySet):
+    def find(self, code_or_slug):
+        """The province with this official code (`80`) or slug (`tay-ninh`), or None."""
+        return self.filter(Q(code=code_or_slug) | Q(slug=code_or_slug)).first()
+
+
 class Province(models.Model):
     class DivisionType(models.TextChoices):
         PROVINCE = "tỉnh", _("province")
@@ -27,6 +33,8 @@ class Province(models.Model):
         help_text=_("How new personal addresses are proposed from an official's name."),
     )
     history = HistoricalRecords()
+
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

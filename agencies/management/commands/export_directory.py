@@ -2,7 +2,6 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from agencies.exporting import export_to
 from agencies.models import Agency, Mailbox, Province
@@ -28,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, format, output, province, agency, include_unpublished, **options):
         mailboxes = Mailbox.objects.all() if include_unpublished else Mailbox.objects.public()
         if province:
-            found = Province.objects.filter(Q(code=province) | Q(slug=province)).first()
+            found = Province.objects.find(province)
             if found is None:
                 raise CommandError(f"No province {province!r}.")
             mailboxes = mailboxes.filter(agency__province=found)
