@@ -21,7 +21,11 @@ def home(request):
     provinces = Province.objects.annotate(
         agency_count=Count("agencies", filter=Q(agencies__is_public=True))
     )
-    return render(request, "directory/home.html", {"form": SearchForm(), "provinces": provinces})
+    return render(
+        request,
+        "directory/home.html",
+        {"form": SearchForm(), "provinces": provinces, "downloads": download_links("download")},
+    )
 
 
 @rate_limit("search")
@@ -49,8 +53,17 @@ def province_detail(request, slug):
             "province": province,
             "groups": group_by_kind(agency_tree(agencies)),
             "search_form": SearchForm(initial={"province": province.slug}),
+            "downloads": download_links("province-download", province.slug),
         },
     )
+
+
+def download_links(name, *args):
+    """{format: URL} of the page's downloadable list."""
+    return {
+        file_format: reverse(f"directory:{name}", args=[*args, file_format])
+        for file_format in ("xlsx", "csv", "vcf", "json")
+    }
 
 
 def public_agency_or_404(province_slug, path):
@@ -91,6 +104,7 @@ def agency_detail(request, province_slug, path):
             "personal_mailboxes": personal_mailboxes,
             "embed_url": request.build_absolute_uri(reverse("directory:embed", args=route)),
             "feed_url": request.build_absolute_uri(reverse("directory:embed-feed", args=route)),
+            "downloads": download_links("agency-download", *route),
         },
     )
 

@@ -12,6 +12,5 @@ urlpatterns = [
     # The language switcher is in every public page, and cached pages hold no CSRF token:
     # switching the language is harmless, so it needs none.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("", include("directory.download_urls")),
     path("", include("directory.urls")),
 ]
