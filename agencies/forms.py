@@ -100,9 +100,7 @@ class MailboxRequestForm(forms.ModelForm):
 class DecisionForm(forms.Form):
     """What IT staff, or the requester, do to a request: one of the transitions."""
 
-    ACTIONS = ["approve", "reject", "complete", "cancel"]
-
-    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    action = forms.ChoiceField(choices=[(action, action) for action in MailboxRequest.ACTIONS])
     reason = forms.CharField(
         label=_("Reason for rejection"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

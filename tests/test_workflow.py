@@ -366,3 +366,13 @@ class TestWhatCanGoWrong:
             request.approve(by=it_staff)
         request.refresh_from_db()
         assert request.status == "approved"
+
+
+def test_the_actions_offered_follow_the_transitions_and_the_roles(department, focal, it_staff):
+    request = new_personal(department, focal)
+    assert request.actions_for(it_staff) == {"approve", "reject"}
+    assert request.actions_for(focal) == {"cancel"}
+    request.approve(by=it_staff)
+    assert request.actions_for(it_staff) == {"complete", "reject"}
+    request.complete(by=it_staff)
+    assert request.actions_for(it_staff) == request.actions_for(focal) == set()

@@ -108,8 +108,7 @@ class MailboxRequestAdmin(ScopedAdminMixin, HistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "decision_form": DecisionForm(),
-            "can_decide": obj is not None and obj.may_decide(request.user),
-            "can_cancel": obj is not None and obj.may_cancel(request.user),
+            "actions": obj.actions_for(request.user) if obj is not None else set(),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

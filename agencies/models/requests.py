@@ -268,18 +268,28 @@ class MailboxRequest(models.Model):
         self.refresh_from_db()
         return request
 
-    def may_decide(self, user):
-        """May `user` approve, reject or complete this request?"""
-        return (
+    ACTIONS = {
+        "approve": Status.APPROVED,
+        "complete": Status.DONE,
+        "reject": Status.REJECTED,
+        "cancel": Status.CANCELLED,
+    }
+
+    def actions_for(self, user):
+        """The transitions (by ACTIONS name) that `user` may take now: the requester
+        cancels, the province's IT staff decide, each as TRANSITIONS allows."""
+        deciding = (
             can_decide(user, self.agency)
             and user.has_perm("agencies.decide_mailboxrequest")
             and user.pk != self.requested_by_id
         )
-
-    def may_cancel(self, user):
-        return user.pk == self.requested_by_id and self.Status.CANCELLED in self.TRANSITIONS.get(
-            self.status, ()
-        )
+        possible = self.TRANSITIONS.get(self.status, ())
+        return {
+            action
+            for action, status in self.ACTIONS.items()
+            if status in possible
+            and (user.pk == self.requested_by_id if action == "cancel" else deciding)
+        }
 
     def check_decider(self, user):
         if not (can_decide(user, self.agency) and user.has_perm("agencies.decide_mailboxrequest")):
