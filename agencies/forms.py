@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .addresses import agency_local_part, local_parts, propose
 from .models import Mailbox, MailboxRequest
-from .models.mailbox import UnavailableAddresses
+from .models.mailbox import proposed_addresses
 
 OTHER = "__other__"
 
@@ -76,16 +75,12 @@ class MailboxRequestForm(forms.ModelForm):
             return []
         if self.data.get("kind") != MailboxRequest.Kind.NEW or agency is None:
             return []
-        domain = agency.province.primary_domain
-        if domain is None:
-            return []
-        if self.data.get("mailbox_kind") == Mailbox.Kind.AGENCY:
-            candidates, owner = [agency_local_part(agency.name)], {"agency": agency}
-        else:
-            name = official.full_name if official else self.data.get("full_name", "")
-            candidates = local_parts(name, agency.province.naming_pattern)
-            owner = {"official": official}
-        return propose(candidates, domain.name, UnavailableAddresses(**owner)) if candidates else []
+        return proposed_addresses(
+            agency,
+            official=official,
+            full_name=self.data.get("full_name", ""),
+            for_agency=self.data.get("mailbox_kind") == Mailbox.Kind.AGENCY,
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,7 @@ import pytest
 
 from agencies.addresses import NamingPattern, agency_local_part, local_parts, propose
 from agencies.models import Mailbox
-from agencies.models.mailbox import UnavailableAddresses
+from agencies.models.mailbox import UnavailableAddresses, proposed_addresses
 
 from .factories import make_mailbox, make_official
 
@@ -85,3 +85,23 @@ class TestAgainstTheDatabase:
         proposals = propose(local_parts("Nguyễn Minh Tân"), "longan.gov.vn", UnavailableAddresses())
         assert proposals[0] == "minhtan@longan.gov.vn"
         assert "tannm@longan.gov.vn" not in proposals
+
+
+class TestProposedAddresses:
+    def test_for_an_official_on_the_primary_domain(self, department):
+        assert proposed_addresses(department, full_name="Nguyễn Minh Tân")[:2] == [
+            "tannm@tayninh.gov.vn",
+            "minhtan@tayninh.gov.vn",
+        ]
+
+    def test_for_the_agency_itself_from_its_initials(self, department):
+        assert proposed_addresses(department, for_agency=True)[0] == "sttvtttla@tayninh.gov.vn"
+
+    def test_the_province_pattern_comes_first(self, department):
+        province = department.province
+        province.naming_pattern = NamingPattern.GIVEN_DOT_FAMILY
+        province.save()
+        department.refresh_from_db()
+        assert proposed_addresses(department, full_name="Nguyễn Minh Tân")[0] == (
+            "tan.nguyen@tayninh.gov.vn"
+        )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..addresses import agency_local_part, local_parts, propose
 from ..text import clean, nfc, search_key
 from ..validators import (
     GOVERNMENT_DOMAIN_SUFFIX,
@@ -39,6 +40,24 @@ class UnavailableAddresses:
 
     def __contains__(self, address):
         return Mailbox.objects.blocking(address, self.official, self.agency).exists()
+
+
+def proposed_addresses(agency, official=None, full_name="", for_agency=False):
+    """Free, short addresses for a new mailbox of `agency`, on its province's primary
+    domain: from the agency's name for its own mailbox, else from the official's name by
+    the province's naming pattern; none taken, none in quarantine for this owner."""
+    domain = agency.province.primary_domain
+    if domain is None:
+        return []
+    if for_agency:
+        candidates, owner = [agency_local_part(agency.name)], {"agency": agency}
+    else:
+        name = official.full_name if official else full_name
+        candidates, owner = (
+            local_parts(name, agency.province.naming_pattern),
+            {"official": official},
+        )
+    return propose(candidates, domain.name, UnavailableAddresses(**owner)) if candidates else []
 
 
 class AddressField(models.CharField):
